@@ -1,0 +1,281 @@
+"""Rule-based quote extraction over a spaCy parse: direct, mixed, indirect and floating quotes.
+
+The order matters: quotation marks are the strongest evidence, so marked passages are attributed
+first; clausal complements of reporting verbs then give indirect and mixed quotes; a marked
+sentence left without a cue is a floating quote of the speaker before it.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from stance.extraction.cues import (
+    clause_tokens,
+    content_clause,
+    cue_tokens,
+    is_reporting_verb,
+    source_tokens,
+    subject_of,
+    tokens_to_spans,
+)
+from stance.extraction.quotemarks import QuotedPassage, find_quoted_passages, paragraph_starts
+from stance.records import Span
+
+# How far a floating quote may stand from the quote whose speaker it inherits.
+FLOATING_MAX_GAP = 800
+# An attribution after a quote ('…," she said') comes within this many tokens.
+AFTER_WINDOW = 8
+
+
+@dataclass
+class Attribution:
+    """A quote found in a parsed article, with the tokens later stages read."""
+
+    content: list[Span]
+    kind: str
+    verb: Token | None = None
+    source_head: Token | None = None
+    previous: Attribution | None = None  # floating quotes speak with this one's voice
+    passages: list[QuotedPassage] = field(default_factory=list)
+
+    @property
+    def start(self) -> int:
+        return self.content[0][0]
+
+    @property
+    def cue(self) -> list[Span]:
+        if self.verb is None:
+            return []
+        if self.verb.lower_ == "according":
+            return tokens_to_spans([self.verb, self.verb.nbor(1)])
+        return tokens_to_spans(cue_tokens(self.verb))
+
+    @property
+    def source(self) -> list[Span]:
+        return [] if self.source_head is None else tokens_to_spans(source_tokens(self.source_head))
+
+
+class _Article:
+    """Offsets-to-tokens lookups over one parsed article."""
+
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self.text = doc.text
+        self.token_starts = [t.idx for t in doc]
+        self.paragraphs = paragraph_starts(doc.text)
+
+    def token_at(self, offset: int) -> Token:
+        i = bisect.bisect_right(self.token_starts, offset) - 1
+        return self.doc[max(i, 0)]
+
+    def paragraph_of(self, offset: int) -> int:
+        return bisect.bisect_right(self.paragraphs, offset) - 1
+
+    def words_between(self, start: int, end: int) -> bool:
+        return any(ch.isalnum() for ch in self.text[start:end])
+
+
+def _after_cue(art: _Article, passage: QuotedPassage, next_open: int) -> Token | None:
+    """'"…," she said' / '"…," said Peskov': a reporting verb right after the closing mark."""
+    inner = art.text[passage.open + 1 : passage.close].rstrip()
+    following = art.text[passage.close + 1 :].lstrip()
+    ends_clause = inner.endswith((",", "—", "–", "-", "!", "?", "…")) or following.startswith(",")
+    if inner.endswith(".") and following[:1].islower():
+        ends_clause = True  # '"It failed." he said' typed without the comma
+    if not ends_clause:
+        return None
+    para = art.paragraph_of(passage.close)
+    tok = art.token_at(passage.close)
+    for _ in range(AFTER_WINDOW):
+        if tok.i + 1 >= len(art.doc):
+            return None
+        tok = art.doc[tok.i + 1]
+        if tok.idx >= next_open or art.paragraph_of(tok.idx) != para or tok.text in (".", "!", "?", ";"):
+            return None
+        if is_reporting_verb(tok):
+            return tok
+    return None
+
+
+def _before_cue(art: _Article, passage: QuotedPassage, prev_close: int) -> Token | None:
+    """'X said: "…"' / 'X said, "…"': a reporting verb in the clause that leads into the mark."""
+    lead = art.text[: passage.open].rstrip()
+    if not lead.endswith((":", ",")):
+        return None
+    colon = art.token_at(len(lead) - 1)
+    sent_start = colon.sent.start_char
+    if lead.endswith(":") and art.paragraph_of(len(lead) - 1) != art.paragraph_of(passage.open):
+        pass  # 'He told parliament:' closing the paragraph before the quote
+    elif art.paragraph_of(sent_start) != art.paragraph_of(passage.open):
+        sent_start = art.paragraphs[art.paragraph_of(passage.open)]
+    start = max(sent_start, prev_close)
+    for tok in reversed(list(art.doc.char_span(start, colon.idx, alignment_mode="expand") or [])):
+        if is_reporting_verb(tok):
+            return tok
+    return None
+
+
+def _attribute_passages(art: _Article, passages: list[QuotedPassage]) -> list[Attribution]:
+    found: list[Attribution] = []
+    for n, passage in enumerate(passages):
+        next_open = passages[n + 1].open if n + 1 < len(passages) else len(art.text)
+        prev_close = passages[n - 1].close + 1 if n else 0
+        verb = _after_cue(art, passage, next_open)
+        content: Span = passage.content
+        kind = "direct"
+        if verb is not None:
+            # Words before the mark in the same sentence make it a mixed quote:
+            # 'The plan was "a betrayal," Lopez said.'
+            sent_start = max(
+                art.token_at(passage.open).sent.start_char,
+                prev_close,
+                art.paragraphs[art.paragraph_of(passage.open)],
+            )
+            if art.words_between(sent_start, passage.open):
+                content, kind = (sent_start, passage.close + 1), "mixed"
+        else:
+            verb = _before_cue(art, passage, prev_close)
+        if verb is None:
+            continue
+        last = found[-1] if found else None
+        same_verb = last is not None and last.verb is not None and last.verb.i == verb.i
+        if last is not None and same_verb and kind == "direct" == last.kind:
+            # '"We will act," he said, "and soon."': one quote interrupted by its attribution.
+            last.content.append(content)
+            last.passages.append(passage)
+            continue
+        found.append(Attribution([content], kind, verb, subject_of(verb), passages=[passage]))
+    return found
+
+
+def _clause_quotes(art: _Article, passages: list[QuotedPassage], used_verbs: set[int]) -> list[Attribution]:
+    """Indirect and mixed quotes: 'X said (that) …', 'X told reporters …', 'according to X, …'."""
+    found: list[Attribution] = []
+    inside = [p.content for p in passages]
+
+    def in_passage(offset: int) -> bool:
+        return any(s <= offset < e for s, e in inside)
+
+    for tok in art.doc:
+        if tok.i in used_verbs or in_passage(tok.idx):
+            continue
+        if tok.lower_ == "according" and tok.i + 1 < len(art.doc) and tok.nbor(1).lower_ == "to":
+            att = _according_to(art, tok)
+        elif is_reporting_verb(tok):
+            att = _reported_clause(art, tok)
+        else:
+            continue
+        if att is None or att.source_head is None:
+            continue
+        start, end = att.content[0][0], att.content[-1][1]
+        if art.paragraph_of(start) != art.paragraph_of(tok.idx):
+            continue  # the parser reached into another paragraph
+        if any(p.open < start < p.close for p in passages):
+            continue  # a clause starting inside quotation marks: the parse went wrong
+        for p in passages:
+            if start < p.open < end <= p.close:
+                # The parser often hangs the closing mark elsewhere: the clause runs to it.
+                end = p.close + 1
+                att.content[-1] = (att.content[-1][0], end)
+        covered = [p for p in passages if start <= p.open and p.close < end]
+        if covered:
+            att.kind, att.passages = "mixed", covered
+        found.append(att)
+    return found
+
+
+def _reported_clause(art: _Article, verb: Token) -> Attribution | None:
+    clause = content_clause(verb)
+    if clause is not None:
+        toks = clause_tokens(clause)
+        if not toks:
+            return None
+        span = (toks[0].idx, toks[-1].idx + len(toks[-1].text))
+        return Attribution([span], "indirect", verb, subject_of(verb))
+    # 'The alliance failed us, he said.': the reporting verb hangs off the clause it reports.
+    if verb.dep_ == "parataxis" and verb.i > verb.head.i:
+        head = verb.head
+        toks = [t for t in head.subtree if t.i < min(x.i for x in verb.subtree)]
+        while toks and toks[-1].is_punct:
+            toks.pop()
+        while toks and toks[0].is_punct:
+            toks.pop(0)
+        if len(toks) < 3:
+            return None
+        span = (toks[0].idx, toks[-1].idx + len(toks[-1].text))
+        return Attribution([span], "indirect", verb, subject_of(verb))
+    return None
+
+
+def _according_to(art: _Article, according: Token) -> Attribution | None:
+    to = according.nbor(1)
+    objects = [c for c in to.children if c.dep_ == "pobj"]
+    if not objects:
+        return None
+    sent = according.sent
+    phrase_end = max(t.i for t in objects[0].subtree) + 1
+    before = [t for t in sent if t.i < according.i and not t.is_space]
+    after = [t for t in sent if t.i >= phrase_end and not t.is_space]
+    spans: list[Span] = []
+    for part in (before, after):
+        while part and part[0].is_punct:
+            part.pop(0)
+        while part and part[-1].is_punct:
+            part.pop()
+        if len([t for t in part if not t.is_punct]) >= 3:
+            spans.append((part[0].idx, part[-1].idx + len(part[-1].text)))
+    if not spans:
+        return None
+    return Attribution(spans, "indirect", according, objects[0])
+
+
+def _floating_quotes(
+    art: _Article, passages: list[QuotedPassage], attributed: list[Attribution]
+) -> list[Attribution]:
+    """Marked sentences with no cue of their own speak with the voice of the quote before them."""
+    used = {p.open for a in attributed for p in a.passages}
+    ordered = sorted(attributed, key=lambda a: a.start)
+    found: list[Attribution] = []
+    for passage in passages:
+        if passage.open in used:
+            continue
+        lead = art.text[art.paragraphs[art.paragraph_of(passage.open)] : passage.open].rstrip()
+        starts_sentence = not lead or lead.endswith((".", "!", "?", '"', "”", "»", ":"))
+        words = art.text[passage.open + 1 : passage.close].split()
+        if not starts_sentence or len(words) < 3:
+            continue  # a scare quote or a title inside someone else's sentence
+        earlier = [a for a in ordered + found if a.start < passage.open]
+        previous = max(earlier, key=lambda a: a.start, default=None)
+        if previous is not None and passage.open - previous.content[-1][1] > FLOATING_MAX_GAP:
+            previous = None
+        found.append(Attribution([passage.content], "direct", previous=previous, passages=[passage]))
+    return found
+
+
+def find_attributions(doc: Doc) -> list[Attribution]:
+    """Every quote in a parsed article, in text order."""
+    art = _Article(doc)
+    passages = find_quoted_passages(doc.text)
+    marked = _attribute_passages(art, passages)
+    used_verbs = {a.verb.i for a in marked if a.verb is not None}
+    clauses = _clause_quotes(art, passages, used_verbs)
+    # A mixed quote found from its clause replaces the passage read as a direct quote alone.
+    mixed_opens = {p.open for a in clauses for p in a.passages}
+    marked = [a for a in marked if not any(p.open in mixed_opens for p in a.passages)]
+    attributed = marked + clauses
+    attributed += _floating_quotes(art, passages, attributed)
+    return sorted(_drop_nested(attributed), key=lambda a: a.start)
+
+
+def _drop_nested(found: list[Attribution]) -> list[Attribution]:
+    """A clause reported inside another quote's content is part of that quote, not a new one."""
+    spans = [(a.content[0][0], a.content[-1][1]) for a in found]
+    keep = []
+    for a, (s, e) in zip(found, spans, strict=True):
+        outer = any(s2 <= s and e <= e2 and (s2, e2) != (s, e) for s2, e2 in spans)
+        if not outer or a.passages:
+            keep.append(a)
+    return keep
