@@ -57,7 +57,8 @@ class SpeakerResolver:
         self.orgs = orgs
         self.people: dict[str, Person] = {}  # surname (lower) -> person
         for ent in doc.ents:
-            if ent.label_ == "PERSON":
+            # An organization's acronym tagged as a person ('NCFL chief executive …') is not one.
+            if ent.label_ == "PERSON" and orgs.name_of((ent.start_char, ent.end_char)) is None:
                 self._add_person(ent.start, ent.end)
 
     def _add_person(self, start: int, end: int) -> Person | None:
@@ -77,7 +78,7 @@ class SpeakerResolver:
         # Titles before the name ('Kremlin spokesman', 'Russian President') and appositives.
         i = start - 1
         while i >= 0 and doc[i].pos_ in _DESCRIPTOR_POS and doc[i].ent_type_ != "PERSON":
-            person.descriptors.add(doc[i].lower_)
+            person.descriptors.add(doc[i].lower_.rstrip("."))
             i -= 1
         for child in head.children:
             if child.dep_ == "appos":
@@ -90,7 +91,7 @@ class SpeakerResolver:
         return person
 
     def _person_at(self, tokens: list[Token]) -> Person | None:
-        for tok in tokens:
+        for tok in reversed(tokens):  # the head's name: 'NCFL chief executive Karen Holt'
             if tok.ent_type_ == "PERSON":
                 return self.people.get(_POSSESSIVE.sub("", tok.text).lower()) or self._surname(tokens)
         return self._surname(tokens)

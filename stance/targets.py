@@ -87,8 +87,9 @@ class OrganizationIndex:
         if targets is not None:
             for pattern, name in targets.patterns():
                 for m in pattern.finditer(text):
-                    mentions[(m.start(), m.end())] = name
-                    forms.setdefault(m.group(0), name)
+                    start, end = _clean(text, m.start(), m.end())
+                    mentions[(start, end)] = name
+                    forms.setdefault(text[start:end], name)
 
         found = []
         for ent in doc.ents:
@@ -144,6 +145,10 @@ class OrganizationIndex:
                 return name
             if form.lower() == known.lower():
                 return name
+        # 'Veltris' after 'Veltris Therapeutics': the first word of exactly one longer name.
+        longer = {name for known, name in forms.items() if known.split()[0] == form and known != form}
+        if " " not in form and len(longer) == 1:
+            return longer.pop()
         return None
 
     def name_of(self, span: Span) -> str | None:

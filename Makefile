@@ -1,0 +1,28 @@
+# Two commands set everything up: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# PyTorch first, pinned: this version's CPU wheel is on the machine; any other spec pulls CUDA.
+TORCH := torch==2.13.0
+
+.PHONY: demo test lint clean
+
+$(BIN)/stance: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q $(TORCH)
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+demo: $(BIN)/stance
+	$(BIN)/stance extract examples/ --targets examples/targets.list -o out/examples.jsonl
+	$(BIN)/stance show out/examples.jsonl
+	@echo
+	@echo "Full records (offsets, cues, sources, targets): out/examples.jsonl"
+
+test: $(BIN)/stance
+	$(BIN)/ruff check stance tests scripts
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) out

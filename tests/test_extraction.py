@@ -1,0 +1,171 @@
+"""Each attribution pattern of the rule-based extractor, on sentences the team wrote."""
+
+from __future__ import annotations
+
+from conftest import span_of
+
+from stance.targets import TargetList
+
+
+def only_quote(article):
+    assert len(article.quotes) == 1, [article.span_text(q.content) for q in article.quotes]
+    return article.quotes[0]
+
+
+def test_quote_then_subject_verb(quotes_of):
+    text = '"We will leave the bloc," Pashinyan said.'
+    q = only_quote(quotes_of(text))
+    assert q.kind == "direct"
+    assert q.content == [span_of(text, "We will leave the bloc,")]
+    assert q.cue == [span_of(text, "said")]
+    assert q.source == [span_of(text, "Pashinyan")]
+    assert q.speaker == "Pashinyan"
+
+
+def test_quote_then_inverted_verb_subject_with_title(quotes_of):
+    text = '"It is necessary," said Kremlin spokesman Dmitry Peskov.'
+    q = only_quote(quotes_of(text))
+    assert q.source == [span_of(text, "Kremlin spokesman Dmitry Peskov")]
+    assert q.speaker == "Dmitry Peskov"
+
+
+def test_colon_then_quote(quotes_of):
+    text = 'Pashinyan told parliament: "The organization failed to contain aggression."'
+    q = only_quote(quotes_of(text))
+    assert (q.kind, q.cue, q.source) == ("direct", [span_of(text, "told")], [span_of(text, "Pashinyan")])
+    assert q.content == [span_of(text, "The organization failed to contain aggression.")]
+
+
+def test_indirect_with_and_without_that(quotes_of):
+    text = "The mayor said that the council had approved the budget."
+    q = only_quote(quotes_of(text))
+    assert (q.kind, q.content) == ("indirect", [span_of(text, "that the council had approved the budget")])
+    text = "Peskov warned Moscow would respond."
+    q = only_quote(quotes_of(text))
+    assert q.content == [span_of(text, "Moscow would respond")]
+    assert q.cue == [span_of(text, "warned")]
+
+
+def test_appositive_is_not_part_of_the_source(quotes_of):
+    text = "Maria Lopez, a spokeswoman for the union, said the strike would go ahead."
+    q = only_quote(quotes_of(text))
+    assert q.source == [span_of(text, "Maria Lopez")]
+    assert q.speaker == "Maria Lopez"
+    assert q.content == [span_of(text, "the strike would go ahead")]
+
+
+def test_according_to(quotes_of):
+    text = "According to the ministry, the vaccine is safe for children."
+    q = only_quote(quotes_of(text))
+    assert q.cue == [span_of(text, "According to")]
+    assert q.source == [span_of(text, "the ministry")]
+    assert q.content == [span_of(text, "the vaccine is safe for children")]
+
+
+def test_told_reporters_and_auxiliaries(quotes_of):
+    text = "The minister has told reporters that the talks had failed."
+    q = only_quote(quotes_of(text))
+    assert q.cue == [span_of(text, "has told")]
+    assert q.content == [span_of(text, "that the talks had failed")]
+
+
+def test_passive_agent_is_the_source(quotes_of):
+    text = "It was announced by the ministry that the border would reopen."
+    q = only_quote(quotes_of(text))
+    assert q.source == [span_of(text, "the ministry")]
+    assert q.cue == [span_of(text, "was announced")]
+
+
+def test_mixed_quote(quotes_of):
+    text = 'Lopez said the plan was "a betrayal of workers".'
+    q = only_quote(quotes_of(text))
+    assert q.kind == "mixed"
+    assert q.content == [span_of(text, 'the plan was "a betrayal of workers"')]
+
+
+def test_interrupted_quote_is_one_quote(quotes_of):
+    text = '"We will act," he said, "and we will act soon."'
+    q = only_quote(quotes_of(text))
+    assert q.content == [span_of(text, "We will act,"), span_of(text, "and we will act soon.")]
+
+
+def test_floating_quote_takes_the_previous_speaker(quotes_of):
+    text = (
+        'Armenian Prime Minister Nikol Pashinyan spoke on Thursday. "We tried," Pashinyan said. '
+        '"The alliance did nothing for us."'
+    )
+    art = quotes_of(text)
+    assert [q.speaker for q in art.quotes] == ["Nikol Pashinyan", "Nikol Pashinyan"]
+    floating = art.quotes[1]
+    assert (floating.cue, floating.source, floating.kind) == ([], [], "direct")
+    assert floating.content == [span_of(text, "The alliance did nothing for us.")]
+
+
+def test_scare_quotes_are_not_quotes(quotes_of):
+    assert quotes_of('It was a so-called "peace plan" that nobody read.').quotes == []
+
+
+def test_pronoun_surname_and_description_speakers(quotes_of):
+    text = (
+        "Russian President Vladimir Putin met Kremlin spokesman Dmitry Peskov on Monday. "
+        '"The doors remain open," Peskov said. '
+        "He added that talks would continue. "
+        "The Russian leader argued that the bloc was essential."
+    )
+    art = quotes_of(text)
+    assert [q.speaker for q in art.quotes] == ["Dmitry Peskov", "Dmitry Peskov", "Vladimir Putin"]
+    assert art.span_text(art.quotes[2].source) == "The Russian leader"
+
+
+def test_gendered_pronouns_pick_the_right_person(quotes_of):
+    text = (
+        "Union leader Maria Lopez met council leader David Okafor. "
+        '"We are ready," Ms. Lopez said. "So are we," Mr. Okafor said. '
+        "She added that the strike would go ahead."
+    )
+    art = quotes_of(text)
+    assert [q.speaker for q in art.quotes] == ["Maria Lopez", "David Okafor", "Maria Lopez"]
+
+
+def test_organization_as_speaker(quotes_of):
+    text = "The Kremlin said it regretted the decision. The Ministry of Health said the clinics would open."
+    art = quotes_of(text)
+    assert [q.speaker for q in art.quotes] == ["Kremlin", "Ministry of Health"]
+
+
+def test_targets_acronym_possessive_and_cue_object(quotes_of):
+    text = (
+        "Armenia froze its role in the Collective Security Treaty Organization (CSTO) on Friday. "
+        "Pashinyan criticized the CSTO, saying it had \u201cfailed to contain aggression\u201d. "
+        "\u201cThe CSTO\u2019s image cannot be repaired,\u201d he said."
+    )
+    art = quotes_of(text)
+    assert len(art.quotes) == 2
+    first, second = art.quotes
+    assert first.kind == "mixed"
+    assert [t.name for t in first.targets] == ["Collective Security Treaty Organization"]
+    assert first.targets[0].mentions == [span_of(text, "CSTO", 1)]  # the cue's object
+    assert second.targets[0].mentions == [span_of(text, "CSTO", 2)]  # possessive 's left out
+    assert all(t.stance is None for q in art.quotes for t in q.targets)
+
+
+def test_user_target_aliases(quotes_of):
+    text = 'The Collective Security Treaty Organization met. "The alliance is necessary," Peskov said.'
+    targets = TargetList({"Collective Security Treaty Organization": ["CSTO", "the alliance"]})
+    q = only_quote(quotes_of(text, targets=targets))
+    assert [(t.name, t.mentions) for t in q.targets] == [
+        ("Collective Security Treaty Organization", [span_of(text, "alliance")])
+    ]
+
+
+def test_acronym_alias_is_case_sensitive():
+    targets = TargetList({"World Health Organization": ["WHO", "the health agency"]})
+    text = "who said it to the Health Agency and the world health organization"
+    found = [text[m.start() : m.end()] for pattern, _ in targets.patterns() for m in pattern.finditer(text)]
+    assert found == ["world health organization", "the Health Agency"]
+
+
+def test_no_quote_no_crash(quotes_of):
+    assert quotes_of("").quotes == []
+    assert quotes_of("The weather was fine.").quotes == []
+    assert quotes_of('Broken "quote mark that never closes. And more text.').quotes == []
