@@ -18,7 +18,7 @@ def shorten(text: str, width: int) -> str:
     return cut + "…"
 
 
-def quote_table(articles: Iterable[Article], limit: int = 0, width: int = 60) -> str:
+def quote_table(articles: Iterable[Article], limit: int = 0, width: int = 50) -> str:
     """A fixed-width table, one row per (quote, target); a quote with no target gets one row."""
     rows = [("article", "speaker", "organization", "stance", "kind", "quote")]
     for art in articles:
@@ -30,7 +30,7 @@ def quote_table(articles: Iterable[Article], limit: int = 0, width: int = 60) ->
                     (
                         shorten(art.id, 24),
                         shorten(speaker, 24),
-                        shorten(target.name, 32) if target else "-",
+                        shorten(target.name, 40) if target else "-",
                         (target.stance or NO_STANCE) if target else "-",
                         quote.kind,
                         content,

@@ -10,7 +10,9 @@ def test_straight_curly_and_guillemets():
 
 
 def test_nested_single_quotes_stay_inside():
-    assert quoted("“Our members are ‘furious’ and 'tired',” she said.") == ["Our members are ‘furious’ and 'tired',"]
+    assert quoted("“Our members are ‘furious’ and 'tired',” she said.") == [
+        "Our members are ‘furious’ and 'tired',"
+    ]
 
 
 def test_several_sentences_in_one_quote():
@@ -18,7 +20,7 @@ def test_several_sentences_in_one_quote():
 
 
 def test_quote_continued_over_paragraphs():
-    text = '“First paragraph.\n\n“Second paragraph.\n\n“Third paragraph,” she said.\n\nAfter.'
+    text = "“First paragraph.\n\n“Second paragraph.\n\n“Third paragraph,” she said.\n\nAfter."
     (passage,) = find_quoted_passages(text)
     assert text[passage.open] == "“" and passage.open == 0
     assert text[passage.close] == "”" and text[passage.close + 1 :].startswith(" she said")

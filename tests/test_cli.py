@@ -1,0 +1,114 @@
+"""The command line through typer's runner, and the end-to-end check against the examples' gold."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+from conftest import ROOT
+from typer.testing import CliRunner
+
+from stance.cli import app
+from stance.io import read_records
+
+runner = CliRunner()
+EXAMPLES = ROOT / "examples"
+
+
+@pytest.fixture(scope="module")
+def examples_output(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo") / "examples.jsonl"
+    result = runner.invoke(
+        app, ["extract", str(EXAMPLES), "--targets", str(EXAMPLES / "targets.list"), "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_extract_examples_finds_every_direct_quote_with_its_speaker(examples_output):
+    gold = {a.id: a for a in read_records(EXAMPLES / "gold.jsonl")}
+    pred = {a.id: a for a in read_records(examples_output)}
+    assert set(pred) == set(gold)
+    for art_id, g in gold.items():
+        found = {(tuple(q.content), q.speaker) for q in pred[art_id].quotes if q.kind == "direct"}
+        for q in g.quotes:
+            if q.kind == "direct":
+                assert (tuple(q.content), q.speaker) in found, (art_id, g.span_text(q.content))
+
+
+def test_extract_examples_scores_against_gold(examples_output):
+    from stance.evaluation import evaluate
+
+    ev = evaluate(read_records(EXAMPLES / "gold.jsonl"), read_records(examples_output), samples=0)
+    # The examples were written with the extractor in mind: these pin today's behaviour, not a benchmark.
+    assert ev.scores["content.exact.f1"] >= 0.95
+    assert ev.scores["speaker.accuracy"] >= 0.95
+    assert ev.scores["targets.f1"] >= 0.8
+
+
+def test_extract_writes_csv_with_one_row_per_target(tmp_path):
+    src = tmp_path / "a.txt"
+    src.write_text(
+        '"The Collective Security Treaty Organization failed us," Pashinyan said.', encoding="utf-8"
+    )
+    targets = tmp_path / "targets.list"
+    targets.write_text("Collective Security Treaty Organization | CSTO\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    result = runner.invoke(app, ["extract", str(src), "--targets", str(targets), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [(r["speaker"], r["target"], r["kind"]) for r in rows] == [
+        ("Pashinyan", "Collective Security Treaty Organization", "direct")
+    ]
+
+
+def test_bad_rows_are_reported_and_the_batch_goes_on(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text(
+        json.dumps({"id": "ok1", "text": '"We will act," she said.'})
+        + "\n{not json\n"
+        + json.dumps({"id": "no-text"})
+        + "\n"
+        + json.dumps({"id": "ok2", "text": "The mayor said that the budget passed."})
+        + "\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["extract", str(src), "-o", str(out)])
+    assert result.exit_code == 1
+    assert f"{src}:2:" in result.output and f"{src}:3:" in result.output
+    assert [a.id for a in read_records(out)] == ["ok1", "ok2"]
+
+
+def test_missing_input_and_bad_output_suffix_fail_in_one_line(tmp_path):
+    result = runner.invoke(app, ["extract", str(tmp_path / "nope.jsonl"), "-o", str(tmp_path / "o.jsonl")])
+    assert result.exit_code == 2 and "nope.jsonl" in result.output
+    result = runner.invoke(app, ["extract", str(EXAMPLES), "-o", str(tmp_path / "o.xlsx")])
+    assert result.exit_code == 2 and ".xlsx" in result.output
+
+
+@pytest.mark.parametrize("command", ["label", "classify"])
+def test_stance_commands_refuse_without_a_model(command, tmp_path):
+    src = EXAMPLES / ("gold.jsonl" if command == "classify" else "csto-armenia.txt")
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, [command, str(src), "-o", str(out)])
+    assert result.exit_code != 0
+    assert "no stance model" in result.output
+    assert not out.exists()
+
+
+def test_show_prints_a_table(examples_output):
+    result = runner.invoke(app, ["show", str(examples_output), "--limit", "3"])
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0].split()[:4] == ["article", "speaker", "organization", "stance"]
+    assert "Nikol Pashinyan" in lines[2] and "no stance model" in lines[2]
+    assert lines[-1].startswith("…") and lines[-1].endswith("more rows")
+
+
+@pytest.mark.parametrize("command", ["extract", "label", "classify", "show"])
+def test_every_command_has_help_with_an_example(command):
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0
+    assert f"stance {command}" in result.output
