@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -9,7 +10,9 @@ from typing import Annotated
 import typer
 from tqdm import tqdm
 
+from stance import evaluation
 from stance.classify import require_stance_model
+from stance.evaluation import report as eval_report
 from stance.io import ArticleWriter, InputError, iter_articles, output_format, read_records
 from stance.nlp import DEFAULT_SPACY_MODEL, ModelMissingError
 from stance.pipeline import Extractor
@@ -127,6 +130,42 @@ def classify(
         require_stance_model()
     except ModelMissingError as err:
         raise _fail(str(err)) from None
+
+
+@app.command(
+    "eval",
+    epilog="Example: stance eval examples/gold.jsonl out/examples.jsonl --report out/eval.md",
+)
+def evaluate(
+    gold: Annotated[Path, typer.Argument(help="Gold records (.jsonl).")],
+    pred: Annotated[Path, typer.Argument(help="Predicted records (.jsonl) for the same articles.")],
+    pred2: Annotated[
+        Path | None, typer.Argument(help="A second prediction file: scored side by side, with a paired test.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object with flat keys.")] = False,
+    report: Annotated[Path | None, typer.Option(help="Also write the Markdown report to this file.")] = None,
+    bootstrap: Annotated[int, typer.Option(help="Bootstrap resamples of the articles (0: none).")] = 1000,
+    seed: Annotated[int, typer.Option(help="Seed of the bootstrap.")] = 0,
+) -> None:
+    """Score predictions against gold: spans, speakers, targets and stance (docs/evaluation.md)."""
+    try:
+        gold_articles = read_records(gold)
+        evaluations = [
+            evaluation.evaluate(gold_articles, read_records(path), path.name, bootstrap, seed)
+            for path in (pred, pred2)
+            if path is not None
+        ]
+    except (OSError, RecordError, evaluation.EvaluationError) as err:
+        raise _fail(str(err)) from None
+    paired = evaluation.compare(*evaluations, bootstrap, seed) if len(evaluations) == 2 else None
+    text = eval_report.markdown(evaluations, paired)
+    if report is not None:
+        report.parent.mkdir(parents=True, exist_ok=True)
+        report.write_text(text, encoding="utf-8")
+    if as_json:
+        typer.echo(json.dumps(eval_report.flat_json(evaluations, paired), indent=1, sort_keys=True))
+    else:
+        typer.echo(text)
 
 
 @app.command(epilog="Example: stance show out/examples.jsonl --limit 20")

@@ -211,10 +211,30 @@ def summarize(c: Counter) -> dict[str, float]:
     out["speaker.n"] = c["speaker.n"]
     out["speaker.accuracy"] = _ratio(c["speaker.correct"], c["speaker.n"])
     out["speaker.surname_match"] = _ratio(c["speaker.surname"], c["speaker.n"])
+    out["targets.n_gold"], out["targets.n_pred"] = c["targets.ngold"], c["targets.npred"]
     _prf(c["targets.tp"], c["targets.npred"], c["targets.tp"], c["targets.ngold"], "targets", out)
     _stance_scores(c, "stance", e2e=False, out=out)
     _stance_scores(c, "stance.e2e", e2e=True, out=out)
     return out
+
+
+# The count that says whether a metric applies at all: a speaker accuracy over gold without
+# speakers, or a stance score over predictions without stance, is undefined, not zero.
+_SUPPORT = (
+    ("stance.e2e.", "stance.e2e.n"),
+    ("stance.", "stance.n"),
+    ("speaker.", "speaker.n"),
+    ("source.match.", "source.match.n"),
+    ("targets.", "targets.n_gold"),
+)
+
+
+def undefined(scores: dict[str, float], metric: str) -> bool:
+    """Whether a metric has nothing to be computed on (then reports show n/a, JSON null)."""
+    for prefix, support in _SUPPORT:
+        if metric.startswith(prefix):
+            return not scores.get(support)
+    return False
 
 
 def confusion(c: Counter, e2e: bool = False) -> list[list[int]]:

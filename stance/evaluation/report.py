@@ -4,23 +4,26 @@ from __future__ import annotations
 
 from stance.evaluation import Evaluation
 from stance.evaluation.bootstrap import HEADLINE
-from stance.evaluation.metrics import LAYERS, NO_STANCE, confusion
+from stance.evaluation.metrics import LAYERS, NO_STANCE, confusion, undefined
 from stance.records import KINDS, STANCES
 
 
-def flat_scores(ev: Evaluation) -> dict[str, float]:
-    """The scores with each headline interval as `<metric>.ci95_low` / `.ci95_high`."""
-    out = dict(ev.scores)
+def flat_scores(ev: Evaluation) -> dict[str, float | None]:
+    """The scores with each headline interval as `<metric>.ci95_low` / `.ci95_high`; null where undefined."""
+    out: dict[str, float | None] = {k: None if undefined(ev.scores, k) else v for k, v in ev.scores.items()}
     for metric, (lo, hi) in ev.intervals.items():
-        out[f"{metric}.ci95_low"], out[f"{metric}.ci95_high"] = lo, hi
+        defined = not undefined(ev.scores, metric)
+        out[f"{metric}.ci95_low"], out[f"{metric}.ci95_high"] = (lo, hi) if defined else (None, None)
     return out
 
 
-def flat_json(evs: list[Evaluation], paired: dict[str, dict[str, float]] | None = None) -> dict[str, float]:
+def flat_json(
+    evs: list[Evaluation], paired: dict[str, dict[str, float]] | None = None
+) -> dict[str, float | None]:
     """One prediction: its flat scores. Two: `pred1.`/`pred2.` prefixes and `paired.<metric>.delta/.p`."""
     if len(evs) == 1:
         return flat_scores(evs[0])
-    out: dict[str, float] = {}
+    out: dict[str, float | None] = {}
     for i, ev in enumerate(evs, 1):
         out.update({f"pred{i}.{k}": v for k, v in flat_scores(ev).items()})
     for metric, values in (paired or {}).items():
@@ -34,6 +37,8 @@ def _pct(x: float) -> str:
 
 
 def _cell(ev: Evaluation, metric: str) -> str:
+    if undefined(ev.scores, metric):
+        return "n/a"
     value = _pct(ev.scores[metric])
     if metric in ev.intervals:
         lo, hi = ev.intervals[metric]
@@ -68,7 +73,12 @@ def markdown(evs: list[Evaluation], paired: dict[str, dict[str, float]] | None =
             ["", f"## {title}", "", "| | " + " | ".join(names) + " |", "|---" * (len(evs) + 1) + "|"]
         )
         for label, prefix in rows:
-            cells = [" / ".join(_pct(ev.scores[f"{prefix}.{m}"]) for m in ("p", "r", "f1")) for ev in evs]
+            cells = [
+                "n/a"
+                if undefined(ev.scores, f"{prefix}.f1")
+                else " / ".join(_pct(ev.scores[f"{prefix}.{m}"]) for m in ("p", "r", "f1"))
+                for ev in evs
+            ]
             lines.append(f"| {label} | " + " | ".join(cells) + " |")
 
     table(
@@ -86,7 +96,7 @@ def markdown(evs: list[Evaluation], paired: dict[str, dict[str, float]] | None =
         ("speaker", "speaker.accuracy", "speaker.n"),
         ("speaker: surname only", "speaker.surname_match", "speaker.n"),
     ):
-        cells = [f"{_pct(ev.scores[key])} (n={int(ev.scores[n])})" for ev in evs]
+        cells = [f"{_cell(ev, key)} (n={int(ev.scores[n])})" for ev in evs]
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     table("Targets on matched quotes: precision / recall / F1", [("organizations", "targets")])
     table(

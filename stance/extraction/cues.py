@@ -10,14 +10,14 @@ from stance.records import Span
 # the tool reports what people said, not what journalists say they think.
 REPORTING_VERBS = frozenset(
     """
-    say tell add argue warn criticize criticise insist note deny demand urge claim state explain
-    announce declare confirm report write suggest acknowledge admit assert contend maintain predict
-    promise reply respond ask complain concede stress emphasize emphasise point recall reveal tweet
-    testify allege accuse blame praise condemn welcome describe call dismiss slam hail caution
-    observe remark comment agree disagree estimate conclude recommend propose vow pledge threaten
-    boast counter retort lament reiterate underline underscore indicate signal mention disclose
-    inform assure advise tell shout yell whisper mutter scream announce charge question insist
-    protest object reason recount acknowledge brief post
+    accuse acknowledge add admit advise agree allege announce argue ask assert assure blame boast
+    brief call caution charge claim comment complain concede conclude condemn confirm contend
+    counter criticise criticize declare demand deny describe disagree disclose dismiss emphasise
+    emphasize estimate explain hail indicate inform insist lament maintain mention mutter note
+    object observe pledge point post praise predict promise propose protest question reason recall
+    recommend recount reiterate remark reply report respond retort reveal say scream shout signal
+    slam state stress suggest tell testify threaten tweet underline underscore urge vow warn welcome
+    whisper write yell
     """.split()
 )
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
