@@ -18,8 +18,9 @@ silently shifting offsets. Run from anywhere:
 Conventions (see the brief in the docs): content of a direct quote is the text between the
 marks (marks excluded, punctuation inside them kept); content of an indirect quote starts at
 "that" when there is one and stops before the sentence-final period; a mixed quote is the whole
-reported clause with its inner quote marks; a floating quote has no cue and no source; target
-mentions exclude a possessive ’s / 's and a leading "the".
+reported clause with its inner quote marks; a floating quote is written with no cue and no
+source, and is then merged into the quote before it (another content span of the same
+attribution, as in PolNeAR); target mentions exclude a possessive ’s / 's and a leading "the".
 """
 
 from __future__ import annotations
@@ -627,11 +628,33 @@ def build_quote(text: str, q: Q, where: str) -> dict:
     }
 
 
+def merge_floating(built: list[dict]) -> list[dict]:
+    """A floating quote (no cue, no source) continues the quote before it, as in PolNeAR and PARC:
+    its content becomes another span of that quote, and its targets join that quote's."""
+    merged: list[dict] = []
+    for q in built:
+        if q["cue"] or q["source"] or not merged:
+            merged.append(q)
+            continue
+        prev = merged[-1]
+        assert prev["speaker"] == q["speaker"], f"floating quote of {q['speaker']} after {prev['speaker']}"
+        prev["content"] += q["content"]
+        for t in q["targets"]:
+            same = [u for u in prev["targets"] if u["name"] == t["name"]]
+            if same:
+                assert same[0]["stance"] == t["stance"], f"two stances toward {t['name']} in one quote"
+                same[0]["mentions"] += t["mentions"]
+            else:
+                prev["targets"].append(t)
+    return merged
+
+
 def build_record(art_id: str, quotes: list[Q]) -> dict:
     text = (EXAMPLES / art_id).open(encoding="utf-8", newline="").read()
     assert "[" not in text and "]" not in text, f"{art_id}: brackets clash with the span notation"
     built = [build_quote(text, q, f"{art_id} quote {i}") for i, q in enumerate(quotes)]
     built.sort(key=lambda d: d["content"][0][0])
+    built = merge_floating(built)
     starts = [d["content"][0][0] for d in built]
     assert len(set(starts)) == len(starts), f"{art_id}: two quotes share a content start"
     return {"id": art_id, "text": text, "meta": {}, "quotes": built}

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from stance.extraction.cues import source_tokens
 from stance.extraction.rules import Attribution
 from stance.targets import OrganizationIndex
 
@@ -136,12 +135,11 @@ class SpeakerResolver:
         speakers: list[tuple[int, Person]] = []
         out: dict[int, str | None] = {}
         for att in sorted(attributions, key=lambda a: a.start):
-            if att.source_head is None:
-                out[id(att)] = out.get(id(att.previous)) if att.previous is not None else None
+            if not att.source_tokens:
+                out[id(att)] = None
                 continue
-            tokens = source_tokens(att.source_head)
-            offset = tokens[0].idx
-            name, person = self._resolve_tokens(tokens, offset, speakers)
+            offset = att.source_tokens[0].idx
+            name, person = self._resolve_tokens(att.source_tokens, offset, speakers)
             if person is not None:
                 speakers.append((offset, person))
             out[id(att)] = name

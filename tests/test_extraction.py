@@ -89,16 +89,50 @@ def test_interrupted_quote_is_one_quote(quotes_of):
     assert q.content == [span_of(text, "We will act,"), span_of(text, "and we will act soon.")]
 
 
-def test_floating_quote_takes_the_previous_speaker(quotes_of):
+def test_floating_quote_continues_the_quote_before_it(quotes_of):
     text = (
         'Armenian Prime Minister Nikol Pashinyan spoke on Thursday. "We tried," Pashinyan said. '
-        '"The alliance did nothing for us."'
+        '"The alliance did nothing for us."\n\n"We asked for help for two years."'
     )
+    q = only_quote(quotes_of(text))
+    assert q.speaker == "Nikol Pashinyan"
+    assert q.content == [
+        span_of(text, "We tried,"),
+        span_of(text, "The alliance did nothing for us."),
+        span_of(text, "We asked for help for two years."),
+    ]
+
+
+def test_floating_quote_with_nobody_before_it_stands_alone(quotes_of):
+    text = '"We asked for help for two years and nobody came."'
+    q = only_quote(quotes_of(text))
+    assert (q.speaker, q.cue, q.source, q.kind) == (None, [], [], "direct")
+
+
+def test_dash_attribution(quotes_of):
+    text = "\u201cHe does not understand our lives at all.\u201d \u2015 Carla Sanchez\n\nMore text."
+    q = only_quote(quotes_of(text))
+    assert q.cue == [span_of(text, "\u2015")]
+    assert q.source == [span_of(text, "Carla Sanchez")]
+    assert q.speaker == "Carla Sanchez"
+
+
+def test_transcript_speaker_labels(quotes_of):
+    text = "WALLACE: Will she be at the debate?\n\nPENCE: Well, look, she will not be there.\n\nNote: none."
     art = quotes_of(text)
-    assert [q.speaker for q in art.quotes] == ["Nikol Pashinyan", "Nikol Pashinyan"]
-    floating = art.quotes[1]
-    assert (floating.cue, floating.source, floating.kind) == ([], [], "direct")
-    assert floating.content == [span_of(text, "The alliance did nothing for us.")]
+    assert [(art.span_text(q.source), art.span_text(q.content)) for q in art.quotes] == [
+        ("WALLACE", "Will she be at the debate?"),
+        ("PENCE", "Well, look, she will not be there."),
+    ]
+
+
+def test_parenthetical_attribution_splits_the_content(quotes_of):
+    text = "But to prevent problems, he said, local officials should be vigilant."
+    q = only_quote(quotes_of(text))
+    assert q.content == [
+        span_of(text, "But to prevent problems"),
+        span_of(text, "local officials should be vigilant"),
+    ]
 
 
 def test_scare_quotes_are_not_quotes(quotes_of):
@@ -169,3 +203,15 @@ def test_no_quote_no_crash(quotes_of):
     assert quotes_of("").quotes == []
     assert quotes_of("The weather was fine.").quotes == []
     assert quotes_of('Broken "quote mark that never closes. And more text.').quotes == []
+
+
+def test_reported_clause_stops_at_the_writers_next_clause(quotes_of):
+    text = "Fowler said the politics would be more intense, and he noted that any change would come late."
+    art = quotes_of(text)
+    assert [art.span_text(q.content) for q in art.quotes] == [
+        "the politics would be more intense",
+        "that any change would come late",
+    ]
+    text = "The agency said that prices rose but that supply was stable."
+    q = only_quote(quotes_of(text))
+    assert q.content == [span_of(text, "that prices rose but that supply was stable")]

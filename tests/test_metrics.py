@@ -65,6 +65,14 @@ def test_discontinuous_spans():
     assert score(gold, [quote("eight nine", "five six seven", kind="indirect")])["content.exact.f1"] == 1.0
 
 
+def test_spans_with_only_punctuation_between_are_one_span():
+    text = '"One. Two," she said. "Three."'
+    joined = [span_of(text, 'One. Two,')]
+    split = [span_of(text, "One."), span_of(text, "Two,")]
+    assert exact_key(text, split) == exact_key(text, joined) == ((1, 9),)
+    assert exact_key(text, split + [span_of(text, "Three.")]) == ((1, 9), (23, 28))
+
+
 def test_duplicate_predictions_count_once():
     s = score([quote("one two three four"), quote("five six seven")], [quote("one two three four")] * 3)
     assert s["content.exact.p"] == 1.0 and s["content.exact.r"] == 0.5

@@ -39,3 +39,10 @@ def test_stray_closing_marks_and_empty_text():
     assert quoted("”»") == []
     assert quoted("") == []
     assert quoted('""') == []
+
+
+def test_two_apostrophes_as_a_double_mark():
+    text = "''We can float like butterflies,'' Mr. Obama said. It isn't ''theirs'' to keep."
+    assert quoted(text) == ["We can float like butterflies,", "theirs"]
+    (first, _) = find_quoted_passages(text)
+    assert (first.width, text[first.end :].startswith(" Mr.")) == (2, True)

@@ -65,7 +65,10 @@ def markdown(evs: list[Evaluation], paired: dict[str, dict[str, float]] | None =
     for metric in HEADLINE:
         row = f"| {metric} | " + " | ".join(_cell(ev, metric) for ev in evs)
         if paired:
-            row += f" | {100 * paired[metric]['delta']:+.1f} ({paired[metric]['p']:.3f})"
+            if any(undefined(ev.scores, metric) for ev in evs):
+                row += " | n/a"
+            else:
+                row += f" | {100 * paired[metric]['delta']:+.1f} ({paired[metric]['p']:.3f})"
         lines.append(row + " |")
 
     def table(title: str, rows: list[tuple[str, str]]) -> None:

@@ -32,9 +32,18 @@ def trim(text: str, span: Span) -> Span | None:
 
 
 def exact_key(text: str, spans: list[Span]) -> tuple[Span, ...] | None:
-    """A hashable identity of a (possibly discontinuous) span list for exact match."""
-    trimmed = sorted({t for t in (trim(text, s) for s in spans) if t is not None})
-    return tuple(trimmed) or None
+    """A hashable identity of a (possibly discontinuous) span list for exact match.
+
+    Spans are trimmed, and spans with only spaces, punctuation or quote marks between them are
+    joined: a quote annotated sentence by sentence is the same quote as one span over them.
+    """
+    merged: list[Span] = []
+    for start, end in sorted({t for t in (trim(text, s) for s in spans) if t is not None}):
+        if merged and all(_is_trimmable(c) for c in text[merged[-1][1] : start]):
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return tuple(merged) or None
 
 
 class Tokens:

@@ -20,6 +20,7 @@ REPORTING_VERBS = frozenset(
     whisper write yell
     """.split()
 )
+INVERTED_FORMS = frozenset({"said", "says", "added", "asked", "told", "wrote"})
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 RELATIVE_PRONOUNS = frozenset({"who", "that", "which"})
 # Parts of a subject phrase that describe the speaker rather than name them.
@@ -27,7 +28,10 @@ SOURCE_EXCLUDED_DEPS = frozenset({"appos", "relcl", "acl", "punct", "advcl"})
 
 
 def is_reporting_verb(token: Token) -> bool:
-    if token.lemma_.lower() not in REPORTING_VERBS or token.pos_ not in ("VERB", "AUX"):
+    if token.pos_ not in ("VERB", "AUX"):
+        # A capitalised 'Said' opening a sentence ('Said Ellis: "…"') is often tagged a name.
+        return token.pos_ == "PROPN" and token.lower_ in INVERTED_FORMS
+    if token.lemma_.lower() not in REPORTING_VERBS:
         return False
     # "point" reports speech only as "point out".
     if token.lemma_.lower() == "point":
@@ -99,13 +103,28 @@ def source_tokens(head: Token) -> list[Token]:
 
 
 def clause_tokens(head: Token) -> list[Token]:
-    """A content clause: the subtree of its head, without edge punctuation."""
-    toks = list(head.subtree)
+    """A content clause: the subtree of its head without edge punctuation, cut before a
+    coordinated clause of the writer's own ('… — and he noted that …')."""
+    cut = min(
+        (c.left_edge.i for c in head.children if c.dep_ == "conj" and c.i > head.i and _own_clause(c)),
+        default=None,
+    )
+    toks = [t for t in head.subtree if cut is None or t.i < cut]
+    while toks and (toks[-1].dep_ == "cc" or toks[-1].is_space):
+        toks.pop()
     while toks and toks[-1].is_punct and toks[-1].text not in '"”»':
         toks.pop()
     while toks and toks[0].is_punct and toks[0].text not in '"“«':
         toks.pop(0)
     return toks
+
+
+def _own_clause(token: Token) -> bool:
+    """A coordinated clause with its own subject, not itself introduced by 'that': the writer's
+    next statement, not more of what was reported ('said that A but that B' reports both)."""
+    has_subject = any(c.dep_ in SUBJECT_DEPS for c in token.children)
+    # The parser sometimes reads that 'that' as a determiner: look at the clause's first word.
+    return has_subject and token.left_edge.lower_ != "that"
 
 
 def content_clause(verb: Token) -> Token | None:

@@ -8,6 +8,7 @@ sentence left without a cue is a floating quote of the speaker before it.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
@@ -26,19 +27,27 @@ from stance.records import Span
 
 # How far a floating quote may stand from the quote whose speaker it inherits.
 FLOATING_MAX_GAP = 800
-# An attribution after a quote ('…," she said') comes within this many tokens.
-AFTER_WINDOW = 8
+# An attribution after a quote ('…," she said') comes within this many tokens of its sentence:
+# room for a title and an appositive ('…," Scott Pruitt, the attorney general of Oklahoma, said').
+AFTER_WINDOW = 25
+DASHES = "―—–"
+_SENTENCE_END = re.compile(r"[.!?][\"”’']*\s+")
+# A speaker label opening a paragraph: 'WALLACE: …', 'Sen. Warren: …' (up to four words).
+_LABEL = re.compile(r"[ \t]*((?:[A-Z][\w.'’-]*[ \t]+){0,3}[A-Z][\w.'’-]*)[ \t]*:[ \t]+(\S)")
 
 
 @dataclass
 class Attribution:
-    """A quote found in a parsed article, with the tokens later stages read."""
+    """A quote found in a parsed article, with the tokens later stages read.
+
+    ``cue_head`` is the reporting verb, 'according', or the punctuation that attributes a quote
+    without a verb (the dash of '"…" ― Carla Sanchez', the colon of 'PENCE: …').
+    """
 
     content: list[Span]
     kind: str
-    verb: Token | None = None
-    source_head: Token | None = None
-    previous: Attribution | None = None  # floating quotes speak with this one's voice
+    cue_head: Token | None = None
+    source_tokens: list[Token] = field(default_factory=list)
     passages: list[QuotedPassage] = field(default_factory=list)
 
     @property
@@ -46,16 +55,30 @@ class Attribution:
         return self.content[0][0]
 
     @property
+    def verb(self) -> Token | None:
+        """The reporting verb, when the cue is one."""
+        head = self.cue_head
+        return head if head is not None and head.pos_ in ("VERB", "AUX") else None
+
+    @property
     def cue(self) -> list[Span]:
-        if self.verb is None:
+        head = self.cue_head
+        if head is None:
             return []
-        if self.verb.lower_ == "according":
-            return tokens_to_spans([self.verb, self.verb.nbor(1)])
-        return tokens_to_spans(cue_tokens(self.verb))
+        if head.lower_ == "according":
+            return tokens_to_spans([head, head.nbor(1)])
+        if head.is_punct:
+            return tokens_to_spans([head])
+        return tokens_to_spans(cue_tokens(head))
 
     @property
     def source(self) -> list[Span]:
-        return [] if self.source_head is None else tokens_to_spans(source_tokens(self.source_head))
+        return tokens_to_spans(self.source_tokens)
+
+
+def _speaker_of(verb: Token) -> list[Token]:
+    head = subject_of(verb)
+    return source_tokens(head) if head is not None else []
 
 
 class _Article:
@@ -74,14 +97,19 @@ class _Article:
     def paragraph_of(self, offset: int) -> int:
         return bisect.bisect_right(self.paragraphs, offset) - 1
 
+    def last_sentence_end(self, offset: int) -> int:
+        """Just past the last '. ', '? ' or '! ' before an offset: the parser misses some, near marks."""
+        found = [m.end() for m in _SENTENCE_END.finditer(self.text, max(0, offset - 400), offset)]
+        return found[-1] if found else 0
+
     def words_between(self, start: int, end: int) -> bool:
         return any(ch.isalnum() for ch in self.text[start:end])
 
 
 def _after_cue(art: _Article, passage: QuotedPassage, next_open: int) -> Token | None:
     """'"…," she said' / '"…," said Peskov': a reporting verb right after the closing mark."""
-    inner = art.text[passage.open + 1 : passage.close].rstrip()
-    following = art.text[passage.close + 1 :].lstrip()
+    inner = art.text[passage.content[0] : passage.close].rstrip()
+    following = art.text[passage.end :].lstrip()
     ends_clause = inner.endswith((",", "—", "–", "-", "!", "?", "…")) or following.startswith(",")
     if inner.endswith(".") and following[:1].islower():
         ends_clause = True  # '"It failed." he said' typed without the comma
@@ -118,11 +146,27 @@ def _before_cue(art: _Article, passage: QuotedPassage, prev_close: int) -> Token
     return None
 
 
+def _dash_source(art: _Article, passage: QuotedPassage) -> tuple[Token, list[Token]] | None:
+    """'"…" ― Carla Sanchez': a name after a dash that follows the closing mark."""
+    after = art.text[passage.end :]
+    stripped = after.lstrip(" \t")
+    if not stripped or stripped[0] not in DASHES:
+        return None
+    dash = art.token_at(passage.end + len(after) - len(stripped))
+    name: list[Token] = []
+    for tok in art.doc[dash.i + 1 : dash.i + 6]:
+        if tok.pos_ == "PROPN" or tok.ent_type_ in ("PERSON", "ORG"):
+            name.append(tok)
+        elif not tok.is_space:
+            break
+    return (dash, name) if name else None
+
+
 def _attribute_passages(art: _Article, passages: list[QuotedPassage]) -> list[Attribution]:
     found: list[Attribution] = []
     for n, passage in enumerate(passages):
         next_open = passages[n + 1].open if n + 1 < len(passages) else len(art.text)
-        prev_close = passages[n - 1].close + 1 if n else 0
+        prev_close = passages[n - 1].end if n else 0
         verb = _after_cue(art, passage, next_open)
         content: Span = passage.content
         kind = "direct"
@@ -133,21 +177,50 @@ def _attribute_passages(art: _Article, passages: list[QuotedPassage]) -> list[At
                 art.token_at(passage.open).sent.start_char,
                 prev_close,
                 art.paragraphs[art.paragraph_of(passage.open)],
+                art.last_sentence_end(passage.open),
             )
             if art.words_between(sent_start, passage.open):
-                content, kind = (sent_start, passage.close + 1), "mixed"
+                content, kind = (sent_start, passage.end), "mixed"
         else:
             verb = _before_cue(art, passage, prev_close)
         if verb is None:
+            dashed = _dash_source(art, passage)
+            if dashed is not None:
+                found.append(Attribution([content], kind, dashed[0], dashed[1], passages=[passage]))
             continue
         last = found[-1] if found else None
-        same_verb = last is not None and last.verb is not None and last.verb.i == verb.i
+        same_verb = last is not None and last.cue_head is not None and last.cue_head.i == verb.i
         if last is not None and same_verb and kind == "direct" == last.kind:
             # '"We will act," he said, "and soon."': one quote interrupted by its attribution.
             last.content.append(content)
             last.passages.append(passage)
             continue
-        found.append(Attribution([content], kind, verb, subject_of(verb), passages=[passage]))
+        found.append(Attribution([content], kind, verb, _speaker_of(verb), passages=[passage]))
+    return found
+
+
+def _speaker_labels(art: _Article, passages: list[QuotedPassage]) -> list[Attribution]:
+    """Transcripts and headlines: 'PENCE: Well, look, …' or 'Pence: Flowers won't be at debate'.
+
+    A paragraph that opens with a short speaker label and a colon is that speaker's words. The
+    label must be in capitals (a transcript) or a person's name, so 'Note: …' is not a speaker.
+    """
+    found = []
+    for start in art.paragraphs:
+        m = _LABEL.match(art.text, start)
+        if m is None or any(p.open < m.start(1) < p.close for p in passages):
+            continue
+        label = m.group(1)
+        tokens = list(art.doc.char_span(m.start(1), m.end(1), alignment_mode="expand") or [])
+        is_name = tokens and all(t.ent_type_ == "PERSON" for t in tokens)
+        if not (is_name or (label.upper() == label and sum(c.isalpha() for c in label) >= 2)):
+            continue
+        end = art.text.find("\n", m.end())
+        end = len(art.text) if end < 0 else end
+        while end > m.end(2) and art.text[end - 1].isspace():
+            end -= 1
+        colon = art.token_at(m.end(1) + art.text[m.end(1) : m.start(2)].index(":"))
+        found.append(Attribution([(m.start(2), end)], "direct", colon, tokens))
     return found
 
 
@@ -168,7 +241,7 @@ def _clause_quotes(art: _Article, passages: list[QuotedPassage], used_verbs: set
             att = _reported_clause(art, tok)
         else:
             continue
-        if att is None or att.source_head is None:
+        if att is None or not att.source_tokens:
             continue
         start, end = att.content[0][0], att.content[-1][1]
         if art.paragraph_of(start) != art.paragraph_of(tok.idx):
@@ -178,13 +251,21 @@ def _clause_quotes(art: _Article, passages: list[QuotedPassage], used_verbs: set
         for p in passages:
             if start < p.open < end <= p.close:
                 # The parser often hangs the closing mark elsewhere: the clause runs to it.
-                end = p.close + 1
+                end = p.end
                 att.content[-1] = (att.content[-1][0], end)
         covered = [p for p in passages if start <= p.open and p.close < end]
         if covered:
             att.kind, att.passages = "mixed", covered
         found.append(att)
     return found
+
+
+def _edge_trimmed(tokens: list[Token]) -> list[Token]:
+    while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
+        tokens = tokens[:-1]
+    while tokens and (tokens[0].is_punct or tokens[0].is_space):
+        tokens = tokens[1:]
+    return tokens
 
 
 def _reported_clause(art: _Article, verb: Token) -> Attribution | None:
@@ -194,19 +275,19 @@ def _reported_clause(art: _Article, verb: Token) -> Attribution | None:
         if not toks:
             return None
         span = (toks[0].idx, toks[-1].idx + len(toks[-1].text))
-        return Attribution([span], "indirect", verb, subject_of(verb))
-    # 'The alliance failed us, he said.': the reporting verb hangs off the clause it reports.
-    if verb.dep_ == "parataxis" and verb.i > verb.head.i:
-        head = verb.head
-        toks = [t for t in head.subtree if t.i < min(x.i for x in verb.subtree)]
-        while toks and toks[-1].is_punct:
-            toks.pop()
-        while toks and toks[0].is_punct:
-            toks.pop(0)
-        if len(toks) < 3:
+        return Attribution([span], "indirect", verb, _speaker_of(verb))
+    # 'The alliance failed us, he said.' / 'But, he said, officials should be vigilant.': the
+    # reporting verb hangs off the clause it reports, which may run on both sides of it.
+    if verb.dep_ == "parataxis":
+        own = {t.i for t in verb.subtree}
+        lo, hi = min(own), max(own)
+        before = _edge_trimmed([t for t in verb.head.subtree if t.i < lo])
+        after = _edge_trimmed([t for t in verb.head.subtree if t.i > hi])
+        parts = [p for p in (before, after) if p]
+        if sum(len(p) for p in parts) < 3:
             return None
-        span = (toks[0].idx, toks[-1].idx + len(toks[-1].text))
-        return Attribution([span], "indirect", verb, subject_of(verb))
+        spans = [(p[0].idx, p[-1].idx + len(p[-1].text)) for p in parts]
+        return Attribution(spans, "indirect", verb, _speaker_of(verb))
     return None
 
 
@@ -217,42 +298,42 @@ def _according_to(art: _Article, according: Token) -> Attribution | None:
         return None
     sent = according.sent
     phrase_end = max(t.i for t in objects[0].subtree) + 1
-    before = [t for t in sent if t.i < according.i and not t.is_space]
-    after = [t for t in sent if t.i >= phrase_end and not t.is_space]
     spans: list[Span] = []
-    for part in (before, after):
-        while part and part[0].is_punct:
-            part.pop(0)
-        while part and part[-1].is_punct:
-            part.pop()
+    for part in ([t for t in sent if t.i < according.i], [t for t in sent if t.i >= phrase_end]):
+        part = _edge_trimmed(part)
         if len([t for t in part if not t.is_punct]) >= 3:
             spans.append((part[0].idx, part[-1].idx + len(part[-1].text)))
     if not spans:
         return None
-    return Attribution(spans, "indirect", according, objects[0])
+    return Attribution(spans, "indirect", according, source_tokens(objects[0]))
 
 
-def _floating_quotes(
+def _add_floating_quotes(
     art: _Article, passages: list[QuotedPassage], attributed: list[Attribution]
 ) -> list[Attribution]:
-    """Marked sentences with no cue of their own speak with the voice of the quote before them."""
+    """Marked sentences with no cue of their own continue the quote before them.
+
+    As in PolNeAR and PARC, '"A," she said. "B."' is one attribution whose content is A and B;
+    a marked sentence with no quote before it within FLOATING_MAX_GAP stands alone, speaker unknown.
+    """
     used = {p.open for a in attributed for p in a.passages}
-    ordered = sorted(attributed, key=lambda a: a.start)
-    found: list[Attribution] = []
+    alone: list[Attribution] = []
     for passage in passages:
         if passage.open in used:
             continue
         lead = art.text[art.paragraphs[art.paragraph_of(passage.open)] : passage.open].rstrip()
         starts_sentence = not lead or lead.endswith((".", "!", "?", '"', "”", "»", ":"))
-        words = art.text[passage.open + 1 : passage.close].split()
+        words = art.text[passage.content[0] : passage.close].split()
         if not starts_sentence or len(words) < 3:
             continue  # a scare quote or a title inside someone else's sentence
-        earlier = [a for a in ordered + found if a.start < passage.open]
-        previous = max(earlier, key=lambda a: a.start, default=None)
-        if previous is not None and passage.open - previous.content[-1][1] > FLOATING_MAX_GAP:
-            previous = None
-        found.append(Attribution([passage.content], "direct", previous=previous, passages=[passage]))
-    return found
+        earlier = [a for a in attributed if a.start < passage.open]
+        previous = max(earlier, key=lambda a: a.content[-1][1], default=None)
+        if previous is not None and passage.open - previous.content[-1][1] <= FLOATING_MAX_GAP:
+            previous.content.append(passage.content)
+            previous.passages.append(passage)
+        else:
+            alone.append(Attribution([passage.content], "direct", passages=[passage]))
+    return attributed + alone
 
 
 def find_attributions(doc: Doc) -> list[Attribution]:
@@ -260,14 +341,14 @@ def find_attributions(doc: Doc) -> list[Attribution]:
     art = _Article(doc)
     passages = find_quoted_passages(doc.text)
     marked = _attribute_passages(art, passages)
-    used_verbs = {a.verb.i for a in marked if a.verb is not None}
+    used_verbs = {a.cue_head.i for a in marked if a.cue_head is not None}
     clauses = _clause_quotes(art, passages, used_verbs)
     # A mixed quote found from its clause replaces the passage read as a direct quote alone.
     mixed_opens = {p.open for a in clauses for p in a.passages}
     marked = [a for a in marked if not any(p.open in mixed_opens for p in a.passages)]
-    attributed = marked + clauses
-    attributed += _floating_quotes(art, passages, attributed)
-    return sorted(_drop_nested(attributed), key=lambda a: a.start)
+    labelled = _speaker_labels(art, passages)
+    attributed = _drop_nested(marked + clauses + labelled)
+    return sorted(_add_floating_quotes(art, passages, attributed), key=lambda a: a.start)
 
 
 def _drop_nested(found: list[Attribution]) -> list[Attribution]:
