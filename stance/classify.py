@@ -1,14 +1,18 @@
 """The stance step: the speaker's stance toward each target of a quote.
 
-No stance model exists yet, so every entry point here refuses with one clear message rather than
-invent a label: a quote's ``stance`` stays null until a trained model is shipped in ``models/``.
+No stance model exists yet, so `stance label` and `stance classify` refuse with one clear message
+rather than invent a label. The majority-class baseline here is for evaluation only: it is what a
+model has to beat, never a default.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from typing import NoReturn
 
 from stance.nlp import ModelMissingError
+from stance.records import STANCES, Article
 
 
 class StanceModelMissingError(ModelMissingError):
@@ -21,3 +25,22 @@ def require_stance_model() -> NoReturn:
         "no stance model is shipped yet, so no stance can be given: "
         "`stance extract` finds quotes, speakers and organization targets (stance null)"
     )
+
+
+def label_priors(articles: Iterable[Article]) -> dict[str, float]:
+    """The share of each stance among the labelled targets of a collection."""
+    counts = Counter(t.stance for a in articles for q in a.quotes for t in q.targets if t.stance is not None)
+    total = sum(counts.values())
+    if not total:
+        raise ValueError("no target carries a stance label")
+    return {label: counts[label] / total for label in STANCES}
+
+
+def fill_majority(article: Article, priors: dict[str, float]) -> Article:
+    """The majority-class baseline: every target gets the most frequent training label, and the
+    training label shares as its scores."""
+    majority = max(STANCES, key=lambda label: priors[label])
+    for quote in article.quotes:
+        for target in quote.targets:
+            target.stance, target.scores = majority, dict(priors)
+    return article

@@ -11,7 +11,7 @@ import typer
 from tqdm import tqdm
 
 from stance import evaluation
-from stance.classify import require_stance_model
+from stance.classify import fill_majority, label_priors, require_stance_model
 from stance.evaluation import report as eval_report
 from stance.io import ArticleWriter, InputError, iter_articles, output_format, read_records
 from stance.nlp import DEFAULT_SPACY_MODEL, ModelMissingError
@@ -78,12 +78,18 @@ def extract(
     id_column: IdColumn = "id",
     split: Split = "train",
     spacy_model: SpacyModel = DEFAULT_SPACY_MODEL,
+    extractor_name: Annotated[
+        str,
+        typer.Option(
+            "--extractor", help="'rules', or 'sentences': the trivial baseline the rules are scored against."
+        ),
+    ] = "rules",
 ) -> None:
     """Find quotes, cues, sources, canonical speakers and organization targets (stance left null)."""
     try:
         output_format(output)
         target_list = TargetList.read(targets) if targets else None
-        extractor = Extractor(spacy_model, target_list)
+        extractor = Extractor(spacy_model, target_list, extractor_name)
     except (InputError, ModelMissingError, ValueError) as err:
         raise _fail(str(err)) from None
     errors = _Errors()
@@ -130,6 +136,28 @@ def classify(
         require_stance_model()
     except ModelMissingError as err:
         raise _fail(str(err)) from None
+
+
+@app.command(
+    epilog="Example: stance majority data/finentity.train.jsonl data/finentity.test.jsonl -o out/maj.jsonl"
+)
+def majority(
+    train: Annotated[Path, typer.Argument(help="Labelled records whose label shares make the baseline.")],
+    records: Annotated[Path, typer.Argument(help="Records with quotes and targets to label.")],
+    output: Output,
+) -> None:
+    """The majority-class stance baseline, for `stance eval` only: every target gets the most
+    frequent stance of TRAIN, and TRAIN's label shares as scores."""
+    try:
+        priors = label_priors(iter_articles([train]))
+        with ArticleWriter(output) as writer:
+            for article in iter_articles([records]):
+                writer.write(fill_majority(article, priors))
+    except (InputError, RecordError, ValueError) as err:
+        raise _fail(f"{err}") from None
+    best = max(priors, key=lambda label: priors[label])
+    shares = ", ".join(f"{label} {share:.3f}" for label, share in priors.items())
+    typer.echo(f"labelled every target {best!r} (train shares: {shares}); wrote {output}", err=True)
 
 
 @app.command(

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from spacy.tokens import Doc
 
+from stance.extraction.baseline import sentence_attributions
 from stance.extraction.rules import Attribution, find_attributions
 from stance.nlp import DEFAULT_SPACY_MODEL, load_spacy
 from stance.records import Article, Quote, Target
@@ -31,9 +32,16 @@ def _cue_objects(att: Attribution) -> list[tuple[int, int]]:
     return spans
 
 
-def quotes_of(doc: Doc, targets: TargetList | None = None) -> list[Quote]:
+# Quote extractors by name: the rules, and the trivial baseline they are measured against.
+EXTRACTORS: dict[str, Callable[[Doc], list[Attribution]]] = {
+    "rules": find_attributions,
+    "sentences": sentence_attributions,
+}
+
+
+def quotes_of(doc: Doc, targets: TargetList | None = None, extractor: str = "rules") -> list[Quote]:
     """All quotes of a parsed article with sources, canonical speakers and organization targets."""
-    attributions = find_attributions(doc)
+    attributions = EXTRACTORS[extractor](doc)
     orgs = OrganizationIndex(doc, targets)
     speakers = SpeakerResolver(doc, orgs).resolve(attributions)
     quotes = []
@@ -55,9 +63,17 @@ def quotes_of(doc: Doc, targets: TargetList | None = None) -> list[Quote]:
 class Extractor:
     """Quote extraction, speakers and targets for a stream of articles."""
 
-    def __init__(self, spacy_model: str = DEFAULT_SPACY_MODEL, targets: TargetList | None = None):
+    def __init__(
+        self,
+        spacy_model: str = DEFAULT_SPACY_MODEL,
+        targets: TargetList | None = None,
+        extractor: str = "rules",
+    ):
+        if extractor not in EXTRACTORS:
+            raise ValueError(f"unknown extractor {extractor!r}: choose one of {', '.join(EXTRACTORS)}")
         self.nlp = load_spacy(spacy_model)
         self.targets = targets
+        self.extractor = extractor
 
     def __call__(
         self,
@@ -73,7 +89,7 @@ class Extractor:
         stream = ((a.text, a) for a in articles)
         for doc, article in self.nlp.pipe(stream, as_tuples=True, batch_size=batch_size):
             try:
-                article.quotes = quotes_of(doc, self.targets)
+                article.quotes = quotes_of(doc, self.targets, self.extractor)
             except Exception as err:  # one broken article must not lose the others' results
                 if on_error is None:
                     raise
