@@ -67,7 +67,7 @@ def test_discontinuous_spans():
 
 def test_spans_with_only_punctuation_between_are_one_span():
     text = '"One. Two," she said. "Three."'
-    joined = [span_of(text, 'One. Two,')]
+    joined = [span_of(text, "One. Two,")]
     split = [span_of(text, "One."), span_of(text, "Two,")]
     assert exact_key(text, split) == exact_key(text, joined) == ((1, 9),)
     assert exact_key(text, split + [span_of(text, "Three.")]) == ((1, 9), (23, 28))
