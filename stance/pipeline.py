@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+from pathlib import Path
 
 from spacy.tokens import Doc
 
@@ -32,16 +34,35 @@ def _cue_objects(att: Attribution) -> list[tuple[int, int]]:
     return spans
 
 
-# Quote extractors by name: the rules, and the trivial baseline they are measured against.
-EXTRACTORS: dict[str, Callable[[Doc], list[Attribution]]] = {
-    "rules": find_attributions,
-    "sentences": sentence_attributions,
-}
+def _per_doc(find: Callable[[Doc], list[Attribution]]) -> Callable[[list[Doc]], list[list[Attribution]]]:
+    return lambda docs: [find(d) for d in docs]
 
 
-def quotes_of(doc: Doc, targets: TargetList | None = None, extractor: str = "rules") -> list[Quote]:
-    """All quotes of a parsed article with sources, canonical speakers and organization targets."""
-    attributions = EXTRACTORS[extractor](doc)
+def make_extractor(
+    name: str, model: str | Path | None = None
+) -> Callable[[list[Doc]], list[list[Attribution]]]:
+    """A quote extractor by name; it maps a batch of parsed articles to their attributions.
+
+    rules: the rule-based extractor; sentences: the trivial baseline the others are scored
+    against; tagger: the trained quote tagger (`model`, default models/extractor); tagger+rules:
+    the tagger, with the rules' quotes wherever quotation marks decide.
+    """
+    if name == "rules":
+        return _per_doc(find_attributions)
+    if name == "sentences":
+        return _per_doc(sentence_attributions)
+    if name in ("tagger", "tagger+rules"):
+        from stance.tagger.extract import TaggerExtractor  # torch and transformers load only here
+
+        return TaggerExtractor(model, with_rules=name == "tagger+rules")
+    raise ValueError(f"unknown extractor {name!r}: choose one of {', '.join(EXTRACTOR_NAMES)}")
+
+
+EXTRACTOR_NAMES = ("rules", "sentences", "tagger", "tagger+rules")
+
+
+def build_quotes(doc: Doc, attributions: list[Attribution], targets: TargetList | None = None) -> list[Quote]:
+    """Quotes with canonical speakers and organization targets from one article's attributions."""
     orgs = OrganizationIndex(doc, targets)
     speakers = SpeakerResolver(doc, orgs).resolve(attributions)
     quotes = []
@@ -68,12 +89,11 @@ class Extractor:
         spacy_model: str = DEFAULT_SPACY_MODEL,
         targets: TargetList | None = None,
         extractor: str = "rules",
+        model: str | Path | None = None,
     ):
-        if extractor not in EXTRACTORS:
-            raise ValueError(f"unknown extractor {extractor!r}: choose one of {', '.join(EXTRACTORS)}")
+        self.find = make_extractor(extractor, model)
         self.nlp = load_spacy(spacy_model)
         self.targets = targets
-        self.extractor = extractor
 
     def __call__(
         self,
@@ -86,13 +106,22 @@ class Extractor:
         With ``on_error``, an article that fails is reported in one line and left out, and the
         batch goes on; without it, the error is raised.
         """
-        stream = ((a.text, a) for a in articles)
-        for doc, article in self.nlp.pipe(stream, as_tuples=True, batch_size=batch_size):
+        stream = self.nlp.pipe(((a.text, a) for a in articles), as_tuples=True, batch_size=batch_size)
+        while batch := list(islice(stream, batch_size)):
+            docs = [doc for doc, _ in batch]
             try:
-                article.quotes = quotes_of(doc, self.targets, self.extractor)
-            except Exception as err:  # one broken article must not lose the others' results
+                found = self.find(docs)
+            except Exception:
                 if on_error is None:
                     raise
-                on_error(f"{article.id}: extraction failed: {err.__class__.__name__}: {err}")
-                continue
-            yield article
+                found = None  # retry one by one below, so only the broken article is lost
+            for i, (doc, article) in enumerate(batch):
+                try:
+                    attributions = found[i] if found is not None else self.find([doc])[0]
+                    article.quotes = build_quotes(doc, attributions, self.targets)
+                except Exception as err:  # one broken article must not lose the others' results
+                    if on_error is None:
+                        raise
+                    on_error(f"{article.id}: extraction failed: {err.__class__.__name__}: {err}")
+                    continue
+                yield article

@@ -49,6 +49,7 @@ class Attribution:
     cue_head: Token | None = None
     source_tokens: list[Token] = field(default_factory=list)
     passages: list[QuotedPassage] = field(default_factory=list)
+    cue_spans: list[Span] | None = None  # set where a tagger, not the parse, marked the cue
 
     @property
     def start(self) -> int:
@@ -62,6 +63,8 @@ class Attribution:
 
     @property
     def cue(self) -> list[Span]:
+        if self.cue_spans is not None:
+            return self.cue_spans
         head = self.cue_head
         if head is None:
             return []

