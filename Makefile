@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # PyTorch first, pinned: this version's CPU wheel is on the machine; any other spec pulls CUDA.
 TORCH := torch==2.13.0
 
-.PHONY: demo test lint clean
+.PHONY: demo test results clean
 
 $(BIN)/stance: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ demo: $(BIN)/stance
 test: $(BIN)/stance
 	$(BIN)/ruff check stance tests scripts
 	$(BIN)/python -m pytest -q
+
+# Regenerates eval/RESULTS.md from the annotated sets in $$STANCE_DATA (default ../shared/data).
+results: $(BIN)/stance
+	$(BIN)/python scripts/results.py
 
 clean:
 	rm -rf $(VENV) out

@@ -166,6 +166,37 @@ def majority(
     typer.echo(f"labelled every target {best!r} (train shares: {shares}); wrote {output}", err=True)
 
 
+@app.command(epilog="Example: stance convert polnear --split dev -o data/polnear.dev.jsonl")
+def convert(
+    output: Output,
+    fmt: Annotated[
+        str,
+        typer.Argument(metavar="FORMAT", help="polnear, newsmtsc, directed-sentiment, finentity or riqua."),
+    ],
+    src: Annotated[
+        Path | None,
+        typer.Argument(help="The set's folder (default: $STANCE_DATA/<set>, $STANCE_DATA=../shared/data)."),
+    ] = None,
+    split: Annotated[
+        str, typer.Option(help="Which split to convert; an unknown one is answered with the valid ones.")
+    ] = "train",
+) -> None:
+    """Convert an annotated set into the record format (docs/format.md), one split at a time."""
+    from stance.converters import convert as convert_set
+
+    try:
+        output_format(output)
+        n_articles = n_quotes = 0
+        with ArticleWriter(output) as writer:
+            for article in convert_set(fmt, src, split):
+                writer.write(article)
+                n_articles += 1
+                n_quotes += len(article.quotes)
+    except (InputError, ValueError, FileNotFoundError) as err:
+        raise _fail(str(err)) from None
+    typer.echo(f"wrote {n_articles} articles, {n_quotes} quotes to {output}", err=True)
+
+
 @app.command(
     "eval",
     epilog="Example: stance eval examples/gold.jsonl out/examples.jsonl --report out/eval.md",
