@@ -66,15 +66,54 @@ def commands_cell(row: Row) -> str:
     return "<br>".join(f"`{c}`" for c in [*row.make, row.eval_command()])
 
 
+TAGGER = ROOT / "models" / "extractor"
+
+
+def extractors() -> list[tuple[str, str]]:
+    """(row name, extractor) pairs; the tagger's rows appear once a tagger is shipped."""
+    names = [("sentence baseline", "sentences"), ("rules", "rules")]
+    if TAGGER.is_dir():
+        names += [("tagger", "tagger"), ("tagger+rules", "tagger+rules")]
+    return names
+
+
 def extraction_rows() -> list[Row]:
     rows = []
-    for split in ("dev", "test"):
-        gold = convert("polnear", split)
-        for name, extra in (("sentence baseline", "--extractor sentences"), ("rules", "")):
-            pred = f"out/polnear.{split}.{name.split()[0]}.jsonl"
-            make = f"stance extract {gold} {extra} -o {pred}".replace("  ", " ")
-            rows.append(Row(f"PolNeAR {split}: {name}", [make], gold, pred))
+    for fmt, split in (("polnear", "dev"), ("polnear", "test"), ("riqua", "test")):
+        gold = convert(fmt, split)
+        for name, extractor in extractors():
+            if fmt == "riqua" and extractor == "sentences":
+                continue
+            pred = f"out/{fmt}.{split}.{extractor}.jsonl"
+            rows.append(
+                Row(
+                    f"{fmt} {split}: {name}",
+                    [f"stance extract {gold} --extractor {extractor} -o {pred}"],
+                    gold,
+                    pred,
+                )
+            )
     return rows
+
+
+def speed_table() -> list[str]:
+    """Articles per second of `stance extract` on PolNeAR test, each extractor timed in this run."""
+    gold = convert("polnear", "test")
+    n = sum(1 for _ in open(ROOT / gold, encoding="utf-8"))
+    lines = [
+        "| extractor | seconds | articles/s | time relative to rules | command |",
+        "|---|---|---|---|---|",
+    ]
+    base = 1.0
+    for extractor in sorted((e for _, e in extractors()), key=lambda e: e != "rules"):
+        command = f"stance extract {gold} --extractor {extractor} -o out/speed.{extractor}.jsonl"
+        started = time.perf_counter()
+        run(command)
+        seconds = time.perf_counter() - started
+        base = seconds if extractor == "rules" else base
+        ratio = f"{seconds / base:.2f}×"
+        lines.append(f"| {extractor} | {seconds:.1f} | {n / seconds:.2f} | {ratio} | `{command}` |")
+    return lines
 
 
 def stance_baseline_rows() -> list[Row]:
@@ -167,13 +206,21 @@ def spacy_table(rows: list[Row]) -> list[str]:
 
 
 SECTIONS = {
-    "polnear": (
-        "Quote extraction on PolNeAR (document level)",
-        "Rule-based extraction against the trivial baseline (each sentence holding a quotation mark "
-        "is a quote of its first PERSON). PolNeAR annotates every attribution, also of beliefs, polls "
-        "and documents, so recall is the rules' weak side; precision is their strong one.",
+    "extraction": (
+        "Quote extraction (document level)",
+        "PolNeAR dev and test, and RiQuA test (19th-century fiction) out of domain. The trivial "
+        "baseline: each sentence holding a quotation mark is a quote of its first PERSON. PolNeAR "
+        "annotates every attribution, also of beliefs, polls and documents, so recall is the rules' "
+        "weak side; precision is their strong one.",
         extraction_rows,
         extraction_table,
+    ),
+    "speed": (
+        "Speed of `stance extract` on PolNeAR test",
+        "Whole commands (parse, extraction, speakers, targets, writing), timed one after the other "
+        "in the same run on the same machine: compare the ratio, not the seconds.",
+        lambda: [],
+        lambda _rows: speed_table(),
     ),
     "stance": (
         "Stance baselines",
@@ -193,6 +240,18 @@ SECTIONS = {
 }
 
 
+def _existing_sections() -> dict[str, list[str]]:
+    """The sections of the current page by title, to keep those that --only does not redo."""
+    sections: dict[str, list[str]] = {}
+    current = None
+    for line in RESULTS.read_text(encoding="utf-8").splitlines() if RESULTS.exists() else []:
+        if line.startswith("## "):
+            current = sections.setdefault(line[3:], [])
+        elif current is not None:
+            current.append(line)
+    return sections
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -202,19 +261,24 @@ def main(argv: list[str] | None = None) -> int:
     (ROOT / "data").mkdir(exist_ok=True)
     (ROOT / "out").mkdir(exist_ok=True)
     chosen = args.only or list(SECTIONS)
+    kept = _existing_sections() if args.only else {}
     lines = [
         "# Results",
         "",
         "Every number below is produced by the commands beside it (run from the repository root with",
         "the project's venv on PATH), and the whole page by `make results` (`scripts/results.py`).",
         "Metrics are defined in `docs/evaluation.md`; percentages; 95% intervals from 1000 bootstrap",
-        "resamples of the articles (seed 0). Test splits are scored once per model.",
+        "resamples of the articles (seed 0). Test splits are scored once per model. Each gold file",
+        "`data/<set>.<split>.jsonl` is made from the annotated sets (`$STANCE_DATA`, default",
+        "`../shared/data`) by `stance convert <set> --split <split> -o data/<set>.<split>.jsonl`.",
         "",
     ]
-    for key in chosen:
-        title, intro, rows, table = SECTIONS[key]
-        print(f"{title} …", file=sys.stderr)
-        lines += [f"## {title}", "", intro, "", *table(rows()), ""]
+    for key, (title, intro, rows, table) in SECTIONS.items():
+        if key in chosen:
+            print(f"{title} …", file=sys.stderr)
+            lines += [f"## {title}", "", intro, "", *table(rows()), ""]
+        elif title in kept:
+            lines += [f"## {title}", *kept[title]]
     RESULTS.write_text("\n".join(lines), encoding="utf-8")
     print(f"wrote {RESULTS}", file=sys.stderr)
     return 0

@@ -60,12 +60,12 @@ class SpeakerResolver:
             if ent.label_ == "PERSON" and orgs.name_of((ent.start_char, ent.end_char)) is None:
                 self._add_person(ent.start, ent.end)
 
-    def _add_person(self, start: int, end: int) -> Person | None:
+    def _add_person(self, start: int, end: int) -> None:
         doc = self.doc
         name = _POSSESSIVE.sub("", _HONORIFICS.sub("", doc[start:end].text)).strip()
         words = name.split()
         if not words or not words[-1][:1].isupper():
-            return None
+            return
         key = words[-1].lower()
         person = self.people.get(key)
         if person is None:
@@ -82,12 +82,9 @@ class SpeakerResolver:
         for child in head.children:
             if child.dep_ == "appos":
                 person.descriptors.update(t.lower_ for t in child.subtree if t.pos_ in _DESCRIPTOR_POS)
-        if i >= 0 and doc[i].lower_.rstrip(".") in _GENDERED_WORDS["m"]:
-            person.gender = "m"
-        for g, words_ in _GENDERED_WORDS.items():
-            if person.descriptors & words_ or doc[start].lower_.rstrip(".") in words_:
+        for g, gendered in _GENDERED_WORDS.items():
+            if person.descriptors & gendered or doc[start].lower_.rstrip(".") in gendered:
                 person.gender = g
-        return person
 
     def _person_at(self, tokens: list[Token]) -> Person | None:
         for tok in reversed(tokens):  # the head's name: 'NCFL chief executive Karen Holt'

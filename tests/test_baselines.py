@@ -8,8 +8,8 @@ from typer.testing import CliRunner
 
 from stance.classify import fill_majority, label_priors
 from stance.cli import app
-from stance.extraction.quotemarks import kind_from_marks
 from stance.io import ArticleWriter, read_records
+from stance.kinds import kind_from_marks
 from stance.pipeline import Extractor
 from stance.records import Article, Quote, Target
 
@@ -27,7 +27,7 @@ from stance.records import Article, Quote, Target
     ],
 )
 def test_kind_from_marks(text, kind):
-    assert kind_from_marks(text) == kind
+    assert kind_from_marks(text, [(0, len(text))]) == kind
 
 
 def test_sentence_baseline_takes_each_marked_sentence_and_its_first_person():

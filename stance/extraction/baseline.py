@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from stance.extraction.quotemarks import ALL_MARKS, DOUBLED, kind_from_marks
+from stance.extraction.quotemarks import ALL_MARKS, DOUBLED
 from stance.extraction.rules import Attribution
+from stance.kinds import kind_from_marks
 
 
 def sentence_attributions(doc: Doc) -> list[Attribution]:
@@ -25,7 +26,7 @@ def sentence_attributions(doc: Doc) -> list[Attribution]:
         found.append(
             Attribution(
                 [span],
-                kind_from_marks(doc.text[span[0] : span[1]]),
+                kind_from_marks(doc.text, [span]),
                 source_tokens=list(person) if person else [],
             )
         )

@@ -97,23 +97,3 @@ def find_quoted_passages(text: str) -> list[QuotedPassage]:
         if open_at is not None and p + 1 == len(starts):
             open_at = None
     return passages
-
-
-def kind_from_marks(text: str) -> str:
-    """The kind of a quote from the marks in its content text.
-
-    direct: everything is inside quotation marks (a mark the span stops short of counts as there);
-    mixed: quoted words and unquoted words; indirect: no double quotation mark at all.
-    """
-    stripped = text.strip()
-    if not any(c in ALL_MARKS for c in stripped) and DOUBLED not in stripped:
-        return "indirect"
-    outside = stripped
-    for passage in reversed(find_quoted_passages(stripped)):
-        outside = outside[: passage.open] + outside[passage.end :]
-    if not any(c.isalnum() for c in outside):
-        return "direct"
-    # An opening mark whose partner lies past the span: '“Of course he will defend himself'.
-    if stripped[0] in OPENERS and not any(c in ALL_MARKS for c in stripped[1:]):
-        return "direct"
-    return "mixed"

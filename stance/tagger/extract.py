@@ -7,8 +7,8 @@ from pathlib import Path
 
 from spacy.tokens import Doc
 
-from stance.extraction.quotemarks import kind_from_marks
 from stance.extraction.rules import Attribution, find_attributions
+from stance.kinds import kind_from_marks
 from stance.tagger.decode import TaggedQuote, group_spans
 from stance.tagger.model import QuoteTagger
 
@@ -25,10 +25,9 @@ def _tokens(doc: Doc, spans: list[tuple[int, int]]):
 def to_attribution(doc: Doc, quote: TaggedQuote) -> Attribution:
     cue_tokens = _tokens(doc, quote.cue)
     verbs = [t for t in cue_tokens if t.pos_ in ("VERB", "AUX")]
-    text = " ".join(doc.text[s:e] for s, e in quote.content)
     return Attribution(
         content=list(quote.content),
-        kind=kind_from_marks(text),
+        kind=kind_from_marks(doc.text, quote.content),
         # The verb lets the target stage find the cue's object ('criticized the CSTO').
         cue_head=verbs[-1] if verbs else (cue_tokens[0] if cue_tokens else None),
         source_tokens=_tokens(doc, quote.source),

@@ -24,7 +24,7 @@ import torch
 from tqdm import tqdm
 
 from stance.evaluation import evaluate
-from stance.extraction.quotemarks import kind_from_marks
+from stance.kinds import kind_from_marks
 from stance.records import Article, Quote
 from stance.tagger.bio import LABEL_ID, LABELS, article_spans, spans_to_tags
 from stance.tagger.decode import group_spans
@@ -92,7 +92,7 @@ def dev_scores(tagger: QuoteTagger, dev: list[Article]) -> dict[str, float]:
                 q.content,
                 q.cue,
                 q.source,
-                kind=kind_from_marks(" ".join(art.text[s:e] for s, e in q.content)),
+                kind=kind_from_marks(art.text, q.content),
             )
             for q in group_spans(art.text, spans)
         ]
