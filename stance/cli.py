@@ -116,16 +116,9 @@ def extract(
 
 
 @app.command(epilog="Example: stance label examples/ -o out/labelled.jsonl")
-def label(
-    inputs: Inputs,
-    output: Output,
-    targets: TargetsOpt = None,
-    text_column: TextColumn = "text",
-    id_column: IdColumn = "id",
-    split: Split = "train",
-    spacy_model: SpacyModel = DEFAULT_SPACY_MODEL,
-) -> None:
-    """Extraction, then the speaker's stance toward every target."""
+def label(inputs: Inputs, output: Output) -> None:
+    """Extraction, then the speaker's stance toward every target (refuses while no stance model
+    is shipped; `stance extract` takes the same inputs and options)."""
     try:
         require_stance_model()
     except ModelMissingError as err:
