@@ -72,7 +72,7 @@ TAGGER = ROOT / "models" / "extractor"
 def extractors() -> list[tuple[str, str]]:
     """(row name, extractor) pairs; the tagger's rows appear once a tagger is shipped."""
     names = [("sentence baseline", "sentences"), ("rules", "rules")]
-    if TAGGER.is_dir():
+    if (TAGGER / "stance_tagger.json").exists():
         names += [("tagger", "tagger"), ("tagger+rules", "tagger+rules")]
     return names
 

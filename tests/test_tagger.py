@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import span_of
+from conftest import ROOT, span_of
 
 from stance.tagger.bio import spans_to_tags, tags_to_spans
 from stance.tagger.decode import group_spans
@@ -102,3 +102,27 @@ def test_decoding_does_not_reach_across_paragraphs():
         text, [("CUE", span_of(text, "said")), ("CONTENT", span_of(text, "The bloc mattered"))]
     )
     assert [(q.content, q.cue) for q in quotes] == [([span_of(text, "The bloc mattered")], [])]
+
+
+SHIPPED = pytest.mark.skipif(
+    not (ROOT / "models" / "extractor" / "stance_tagger.json").exists(),
+    reason="no quote tagger shipped in models/extractor",
+)
+
+
+@SHIPPED
+def test_shipped_tagger_finds_quotes_offline(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    from stance.pipeline import Extractor
+    from stance.records import Article
+
+    text = (
+        '"We will not leave the alliance," Prime Minister Nikol Pashinyan said on Monday.\n\n'
+        "Kremlin spokesman Dmitry Peskov told reporters that the bloc remained necessary for the region."
+    )
+    (article,) = Extractor(extractor="tagger")([Article("t", text)])
+    found = {(article.span_text(q.content), q.speaker) for q in article.quotes}
+    assert ("We will not leave the alliance,", "Nikol Pashinyan") in found
+    assert any(
+        "the bloc remained necessary" in content and speaker == "Dmitry Peskov" for content, speaker in found
+    )
