@@ -30,7 +30,7 @@ def _cue_objects(att: Attribution) -> list[tuple[int, int]]:
                     toks = list(child.subtree)
                     spans.append((toks[0].idx, toks[-1].idx + len(toks[-1].text)))
         # A participle ('…, saying') reports for the verb it hangs from.
-        verb = verb.head if verb.dep_ == "advcl" and verb.head is not verb else None
+        verb = verb.head if verb.dep_ == "advcl" and verb.head.i != verb.i else None
     return spans
 
 

@@ -17,7 +17,6 @@ from pathlib import Path
 
 from stance.converters import directed_sentiment, finentity, newsmtsc, polnear, riqua
 from stance.converters.common import SkipCallback
-from stance.kinds import kind_from_marks
 from stance.records import Article
 
 CONVERTERS: dict[str, Callable[[Path, str], Iterator[Article]]] = {
@@ -54,7 +53,7 @@ FOLDERS: dict[str, str] = {
     "riqua": "riqua",
 }
 
-__all__ = ["CONVERTERS", "FOLDERS", "SPLITS", "convert", "default_data_dir", "kind_from_marks"]
+__all__ = ["CONVERTERS", "FOLDERS", "SPLITS", "convert", "default_data_dir"]
 
 
 def default_data_dir() -> Path:
