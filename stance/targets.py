@@ -91,12 +91,20 @@ class OrganizationIndex:
                     mentions[(start, end)] = name
                     forms.setdefault(text[start:end], name)
 
+        # The NER often calls a person an organization ("Trump's"); a name the article also gives
+        # a person, or a person's surname, is a person.
+        people = set()
+        for ent in doc.ents:
+            if ent.label_ == "PERSON":
+                start, end = _clean(text, ent.start_char, ent.end_char)
+                people.add(text[start:end])
+                people.add(text[start:end].split()[-1] if end > start else "")
         found = []
         for ent in doc.ents:
             if ent.label_ != "ORG" or not any(c.isupper() for c in ent.text):
                 continue
             span = _clean(text, ent.start_char, ent.end_char)
-            if span[1] > span[0]:
+            if span[1] > span[0] and text[span[0] : span[1]] not in people:
                 found.append(span)
         # Longer names first, so an acronym or short form links to the fullest name.
         for start, end in sorted(found, key=lambda s: s[0] - s[1]):

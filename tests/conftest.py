@@ -11,9 +11,10 @@ DATA = Path(os.environ.get("STANCE_DATA", ROOT.parent / "shared" / "data"))
 
 @pytest.fixture(scope="session")
 def extractor():
+    """The rule-based extractor: the pattern tests pin its behaviour, not the tagger's."""
     from stance.pipeline import Extractor
 
-    return Extractor()
+    return Extractor(extractor="rules")
 
 
 @pytest.fixture(scope="session")
@@ -22,7 +23,7 @@ def quotes_of(extractor):
     from stance.records import Article
 
     def run(text: str, targets=None):
-        ex = extractor if targets is None else type(extractor)(targets=targets)
+        ex = extractor if targets is None else type(extractor)(targets=targets, extractor="rules")
         (article,) = list(ex([Article("t", text)]))
         return article
 

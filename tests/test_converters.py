@@ -181,6 +181,9 @@ def test_unbracket():
     text, p, q = ds.unbracket(sentence, "Bolt", "Acme Corp")
     assert text[p[0] : p[1]] == "Bolt"
     assert ds.unbracket(sentence, "Acme Corp", "Nobody") is None
+    # A bracket that cuts a word is widened to the whole word.
+    text, p, q = ds.unbracket("[Acme Cor]p and [Bol]t’s staff", "Acme Cor", "Bol")
+    assert text[p[0] : p[1]] == "Acme Corp" and text[q[0] : q[1]] == "Bolt"
 
 
 def test_bio_spans_and_grouping():
@@ -317,9 +320,11 @@ def test_directed_sentiment_label_mapping(directed_valid, label, holder_is_p, st
     (quote,) = art.quotes
     (target,) = quote.targets
     holder, other = (p, q) if holder_is_p else (q, p)
-    assert quote.speaker == holder.strip() and target.name == other.strip()
-    assert [art.text[s:e] for s, e in quote.source] == [holder.strip()]
-    assert [art.text[s:e] for s, e in target.mentions] == [other.strip()]
+    # Mentions are the bracketed entities, widened to whole words where a bracket cut one.
+    ((source_start, source_end),) = quote.source
+    ((mention_start, mention_end),) = target.mentions
+    assert quote.speaker == art.text[source_start:source_end] and holder.strip() in quote.speaker
+    assert target.name == art.text[mention_start:mention_end] and other.strip() in target.name
     assert target.stance == stance and art.meta["label"] == int(label)
 
 

@@ -199,6 +199,24 @@ def test_acronym_alias_is_case_sensitive():
     assert found == ["world health organization", "the Health Agency"]
 
 
+def test_a_person_the_ner_calls_an_organization_is_not_a_target():
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+    from stance.targets import OrganizationIndex
+
+    words = ["Donald", "Trump", "met", "the", "Trump", "Foundation", ".", "Trump", "said", "so", "."]
+    doc = Doc(Vocab(), words=words)
+    doc.ents = [
+        doc.char_span(0, 12, label="PERSON"),  # Donald Trump
+        doc.char_span(21, 37, label="ORG"),  # Trump Foundation
+        doc.char_span(40, 45, label="ORG"),  # Trump, a person tagged ORG
+    ]
+    orgs = OrganizationIndex(doc)
+    assert orgs.name_of((40, 45)) is None
+    assert orgs.name_of((21, 37)) == "Trump Foundation"
+
+
 def test_no_quote_no_crash(quotes_of):
     assert quotes_of("").quotes == []
     assert quotes_of("The weather was fine.").quotes == []

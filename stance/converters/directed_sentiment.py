@@ -14,7 +14,8 @@ Mapping:
   insensitively, in either order); only those four bracket characters are removed to make the
   text, other brackets stay as text. A line whose entities cannot both be found in distinct
   bracket pairs, or with an unknown label, is skipped and reported;
-- a mention is its bracket's inside without surrounding spaces, at its offset after removal;
+- a mention is its bracket's inside without surrounding spaces, at its offset after removal,
+  widened to whole words where the bracket cut one (``[Acme Cor]p`` → ``Acme Corp``);
 - one Quote covering the whole sentence, kind from ``stance.kinds.kind_from_marks``; the sentiment's
   holder is the speaker: labels 0, 1, 3 → holder p, target q; labels 2, 4 → holder q, target p.
   ``source`` = the holder's mention, ``speaker`` = its text; one Target named by the other
@@ -72,8 +73,15 @@ def unbracket(sentence: str, p: str, q: str) -> tuple[str, Span, Span] | None:
         inner = m.group(1)
         start = m.start(1) + (len(inner) - len(inner.lstrip()))
         end = m.end(1) - (len(inner) - len(inner.rstrip()))
-        shift = sum(1 for r in removed if r < start)
-        return start - shift, end - shift
+        start -= sum(1 for r in removed if r < start)
+        end -= sum(1 for r in removed if r < end)
+        if start == end:
+            return start, end
+        while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+            start -= 1
+        while end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
+            end += 1
+        return start, end
 
     return text, span(mp), span(mq)
 

@@ -33,9 +33,22 @@ def _paragraph_break(text: str, a: Span, b: Span) -> bool:
     return "\n" in text[lo:hi]
 
 
+def _without_fragments(text: str, contents: list[Span]) -> list[Span]:
+    """Drop a content of one or two words that runs straight into the next content: the addressee
+    of 'told reporters that …' tagged as content, which would cut the real content from its cue."""
+    out = []
+    for i, (start, end) in enumerate(contents):
+        nxt = contents[i + 1] if i + 1 < len(contents) else None
+        short = len(text[start:end].split()) <= 2
+        if short and nxt is not None and not text[end : nxt[0]].strip():
+            continue
+        out.append((start, end))
+    return out
+
+
 def group_spans(text: str, spans: list[tuple[str, Span]]) -> list[TaggedQuote]:
     """Quotes from the tagger's role spans, in text order."""
-    contents = sorted(s for r, s in spans if r == "CONTENT")
+    contents = _without_fragments(text, sorted(s for r, s in spans if r == "CONTENT"))
     cues = sorted(s for r, s in spans if r == "CUE")
     sources = sorted(s for r, s in spans if r == "SOURCE")
 
