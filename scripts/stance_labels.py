@@ -1,0 +1,122 @@
+"""Collect the annotators' stance labels into eval/stance_labels/ and measure their agreement.
+
+    python scripts/stance_labels.py --candidates /tmp/cand.dev /tmp/cand.train \\
+        --sheets /tmp/anno --gold data/polnear.dev.jsonl data/polnear.train.jsonl
+
+Inputs: the candidate folders written by scripts/stance_candidates.py (pairs.jsonl, sheet.md), and
+the annotation folder with sheet_<k>.md and labels_<k>.jsonl per annotator k. A pair belongs to
+the annotator whose sheet holds it first; a pair that also closes another annotator's sheet is
+labelled twice, and those pairs give Cohen's kappa. The first annotator's label is kept.
+Writes eval/stance_labels/polnear.<split>.jsonl (ids, offsets and labels only) and prints the
+figures for eval/stance_labels/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+from stance.io import read_records
+
+ROOT = Path(__file__).resolve().parent.parent
+LABELS = ("critical", "supportive", "neutral", "invalid")
+SPLIT_OF_PREFIX = {"D": "dev", "E": "dev", "F": "dev", "T": "train", "U": "train"}  # rounds: D/T, E/U, F
+
+
+def cohen_kappa(a: list[str], b: list[str]) -> float:
+    n = len(a)
+    observed = sum(x == y for x, y in zip(a, b, strict=True)) / n
+    ca, cb = Counter(a), Counter(b)
+    expected = sum(ca[label] * cb[label] for label in set(a) | set(b)) / (n * n)
+    return (observed - expected) / (1 - expected) if expected < 1 else 1.0
+
+
+def sheet_ids(path: Path) -> list[str]:
+    return re.findall(r"^### (\S+)", path.read_text(encoding="utf-8"), flags=re.M)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--candidates", nargs="+", type=Path, required=True)
+    parser.add_argument("--sheets", type=Path, required=True)
+    parser.add_argument("--gold", nargs="+", required=True)
+    args = parser.parse_args()
+
+    pairs, names = {}, {}
+    for folder in args.candidates:
+        for line in open(folder / "pairs.jsonl", encoding="utf-8"):
+            row = json.loads(line)
+            pairs[row["pair"]] = row
+        sheet = (folder / "sheet.md").read_text(encoding="utf-8")
+        for pid, name in re.findall(r"^### (\S+)\n[^\n]*\ntarget: ([^\n]*)", sheet, re.M):
+            names[pid] = name
+    articles = {a.id: a for path in args.gold for a in read_records(path)}
+
+    first: dict[str, tuple[str, str]] = {}  # pair -> (annotator, label)
+    second: dict[str, tuple[str, str]] = {}
+    for sheet in sorted(args.sheets.glob("sheet_*.md")):
+        k = sheet.stem.split("_")[1]
+        labels = {}
+        for line in open(args.sheets / f"labels_{k}.jsonl", encoding="utf-8"):
+            if line.strip():
+                row = json.loads(line)
+                labels[row["pair"]] = row["label"].strip().lower()
+        for pid in sheet_ids(sheet):
+            if pid not in labels or labels[pid] not in LABELS:
+                raise SystemExit(f"annotator {k}: pair {pid} has no valid label ({labels.get(pid)!r})")
+            (second if pid in first else first)[pid] = (f"A{k}", labels[pid])
+
+    out: dict[str, list[dict]] = {"dev": [], "train": []}
+    for pid, (annotator, label) in sorted(first.items()):
+        pair = pairs[pid]
+        article = articles[pair["article"]]
+        quote = article.quotes[pair["quote"]]
+        name = names[pid]
+        at = article.text.find(name)
+        name_span = [at, at + len(name)] if at >= 0 else pair["mentions"][0]
+        out[SPLIT_OF_PREFIX[pid[0]]].append(
+            {
+                "pair": pid,
+                "article": pair["article"],
+                "content": pair["content"],
+                "cue": [list(s) for s in quote.cue],
+                "source": pair["source"],
+                "name": name_span,
+                "mentions": pair["mentions"],
+                "stance": label,
+                "annotator": annotator,
+            }
+        )
+    folder = ROOT / "eval" / "stance_labels"
+    folder.mkdir(parents=True, exist_ok=True)
+    for split, rows in out.items():
+        with open(folder / f"polnear.{split}.jsonl", "w", encoding="utf-8") as f:
+            for row in rows:
+                f.write(json.dumps(row) + "\n")
+        counts = Counter(r["stance"] for r in rows)
+        print(f"{split}: {len(rows)} pairs, " + ", ".join(f"{label} {counts[label]}" for label in LABELS))
+
+    both = sorted(set(first) & set(second))
+    if not both:
+        print("no pair labelled twice: no agreement figures")
+        return
+    a = [first[p][1] for p in both]
+    b = [second[p][1] for p in both]
+    valid = [i for i in range(len(both)) if a[i] != "invalid" and b[i] != "invalid"]
+    agree = sum(x == y for x, y in zip(a, b, strict=True))
+    print(f"labelled twice: {len(both)} pairs, raw agreement {agree}/{len(both)}")
+    print(f"Cohen's kappa, four labels: {cohen_kappa(a, b):.3f}")
+    print(
+        f"Cohen's kappa, three stances on the {len(valid)} pairs both call valid: "
+        f"{cohen_kappa([a[i] for i in valid], [b[i] for i in valid]):.3f}"
+    )
+    confusion = Counter(zip(a, b, strict=True))
+    shown = ", ".join(f"{x}/{y} {n}" for (x, y), n in sorted(confusion.items()))
+    print(f"confusion (first/second): {shown}")
+
+
+if __name__ == "__main__":
+    main()
