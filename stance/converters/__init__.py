@@ -15,12 +15,13 @@ import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from stance.converters import directed_sentiment, finentity, newsmtsc, polnear, riqua
+from stance.converters import directed_sentiment, finentity, newsmtsc, polnear, polnear_stance, riqua
 from stance.converters.common import SkipCallback
 from stance.records import Article
 
 CONVERTERS: dict[str, Callable[[Path, str], Iterator[Article]]] = {
     "polnear": polnear.convert,
+    "polnear-stance": polnear_stance.convert,
     "newsmtsc": newsmtsc.convert,
     "directed-sentiment": directed_sentiment.convert,
     "finentity": finentity.convert,
@@ -29,6 +30,7 @@ CONVERTERS: dict[str, Callable[[Path, str], Iterator[Article]]] = {
 
 SPLITS: dict[str, tuple[str, ...]] = {
     "polnear": polnear.SPLITS,
+    "polnear-stance": polnear_stance.SPLITS,
     "newsmtsc": newsmtsc.SPLITS,
     "directed-sentiment": directed_sentiment.SPLITS,
     "finentity": finentity.SPLITS,
@@ -38,6 +40,7 @@ SPLITS: dict[str, tuple[str, ...]] = {
 # The modules, for calls with on_skip (CONVERTERS keeps the plain two-argument signature).
 _MODULES = {
     "polnear": polnear,
+    "polnear-stance": polnear_stance,
     "newsmtsc": newsmtsc,
     "directed-sentiment": directed_sentiment,
     "finentity": finentity,
@@ -47,6 +50,7 @@ _MODULES = {
 # Each set's folder under the data directory.
 FOLDERS: dict[str, str] = {
     "polnear": "polnear",
+    "polnear-stance": "polnear",  # the text; the labels are in eval/stance_labels
     "newsmtsc": "newsmtsc",
     "directed-sentiment": "directed-sentiment",
     "finentity": "finentity",

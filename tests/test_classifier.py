@@ -1,0 +1,171 @@
+"""The stance classifier: its inputs, calibration, a tiny training run, and the shipped model."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import torch
+from conftest import DATA, ROOT, span_of
+
+from stance.classifier.inputs import WINDOW, labelled_pairs, pair_text
+from stance.classifier.train import StanceTrainingConfig, fit_temperature, macro_f1, train_stance
+from stance.records import Article, Quote, Target
+
+SHIPPED = pytest.mark.skipif(
+    not (ROOT / "models" / "stance" / "stance_classifier.json").exists(),
+    reason="no stance classifier shipped in models/stance",
+)
+
+
+def _article(text: str, content: str, targets: dict[str, list[str]], cue: str | None = None, speaker=None):
+    quote = Quote(
+        content=[span_of(text, content)],
+        cue=[span_of(text, cue)] if cue else [],
+        speaker=speaker,
+        targets=[Target(name, [span_of(text, m) for m in mentions]) for name, mentions in targets.items()],
+    )
+    return Article("a", text, quotes=[quote])
+
+
+def test_each_target_gets_its_own_marked_input():
+    text = "Pashinyan said the EU failed where NATO succeeded."
+    art = _article(text, "the EU failed where NATO succeeded", {"European Union": ["EU"], "NATO": ["NATO"]})
+    art.quotes[0].speaker = "Nikol Pashinyan"
+    eu, nato = (pair_text(art, art.quotes[0], t) for t in art.quotes[0].targets)
+    assert eu.target == "European Union"
+    assert eu.passage == "Nikol Pashinyan: the << EU >> failed where NATO succeeded"
+    assert nato.passage == "Nikol Pashinyan: the EU failed where << NATO >> succeeded"
+
+
+def test_a_target_in_the_cue_object_is_inside_the_passage():
+    text = "Peskov criticized the CSTO for inaction, saying it was slow."
+    art = _article(text, "it was slow", {"CSTO": ["CSTO"]}, cue="criticized")
+    passage = pair_text(art, art.quotes[0], art.quotes[0].targets[0]).passage
+    assert passage == "criticized the << CSTO >> for inaction, saying it was slow"
+
+
+def test_a_long_passage_is_cut_around_the_first_mention():
+    filler = "word " * 300
+    text = f"He said {filler}that the CSTO failed {filler}."
+    art = _article(text, text[8:-1], {"CSTO": ["CSTO"]})
+    passage = pair_text(art, art.quotes[0], art.quotes[0].targets[0]).passage
+    assert "<< CSTO >> failed" in passage and len(passage) <= WINDOW + 10
+
+
+def test_only_labelled_targets_are_training_pairs():
+    text = "Peskov said the CSTO was necessary and Gazprom was late."
+    art = _article(
+        text, "the CSTO was necessary and Gazprom was late", {"CSTO": ["CSTO"], "Gazprom": ["Gazprom"]}
+    )
+    art.quotes[0].targets[0].stance = "supportive"
+    ((pair, label),) = labelled_pairs([art])
+    assert label == "supportive" and pair.target == "CSTO"
+
+
+def test_macro_f1_by_hand():
+    # critical: P 1/1, R 1/2 -> 2/3; supportive: P 1/2, R 1/1 -> 2/3; neutral: P 1/1 R 1/1 -> 1
+    assert macro_f1([0, 0, 1, 2], [0, 1, 1, 2]) == pytest.approx((2 / 3 + 2 / 3 + 1) / 3)
+    assert macro_f1([2, 2], [2, 2]) == pytest.approx(1 / 3)  # absent classes count as 0
+
+
+def test_temperature_recovers_an_overconfident_scale():
+    generator = torch.Generator().manual_seed(0)
+    true_logits = torch.randn(4000, 3, generator=generator) * 1.5
+    gold = torch.multinomial(true_logits.softmax(-1), 1, generator=generator).squeeze(1)
+    assert fit_temperature(true_logits * 2.5, gold) == pytest.approx(2.5, rel=0.1)
+    assert fit_temperature(true_logits, gold) == pytest.approx(1.0, rel=0.1)
+
+
+def _labelled(text: str, content: str, name: str, stance: str) -> Article:
+    art = _article(text, content, {name: [name]}, speaker="A spokesman")
+    art.quotes[0].targets[0].stance = stance
+    return art
+
+
+TINY = [
+    _labelled("He said Acme failed everyone.", "Acme failed everyone", "Acme", "critical"),
+    _labelled("She said Bolt did great work.", "Bolt did great work", "Bolt", "supportive"),
+    _labelled("He said Crane met on Monday.", "Crane met on Monday", "Crane", "neutral"),
+    _labelled("They said Dune lied again.", "Dune lied again", "Dune", "critical"),
+    _labelled("He said Elm was a great help.", "Elm was a great help", "Elm", "supportive"),
+    _labelled("She said Fern opened an office.", "Fern opened an office", "Fern", "neutral"),
+]
+
+
+def test_training_end_to_end_on_a_tiny_set(tmp_path):
+    from stance.classifier.model import CONFIG_NAME, StanceClassifier
+
+    config = StanceTrainingConfig(max_length=32, epochs=2, batch_size=3, eval_every=2, patience=10)
+    best = train_stance({"tiny.jsonl": TINY}, TINY, tmp_path, config, "test command", {"tiny.jsonl": 2})
+    assert 0 <= best["macro_f1"] <= 1 and best["pairs"] == 6
+    meta = json.loads((tmp_path / CONFIG_NAME).read_text())
+    assert meta["temperature"] > 0 and meta["label_counts"]["tiny.jsonl"]["critical"] == 2
+    assert meta["dev_log_loss"]["after"] <= meta["dev_log_loss"]["before"] + 1e-6
+    assert (tmp_path / "adapter_model.safetensors").stat().st_size < 10_000_000
+    assert not list(tmp_path.glob("*.bin")) and not list(tmp_path.glob("*.pt"))
+    classifier = StanceClassifier.load(tmp_path)
+    filled = classifier.fill(
+        [
+            Article(
+                a.id,
+                a.text,
+                quotes=[
+                    Quote(
+                        a.quotes[0].content,
+                        targets=[Target(a.quotes[0].targets[0].name, a.quotes[0].targets[0].mentions)],
+                    )
+                ],
+            )
+            for a in TINY[:2]
+        ]
+    )
+    for article in filled:
+        (target,) = article.quotes[0].targets
+        assert target.stance in ("critical", "supportive", "neutral")
+        assert sum(target.scores.values()) == pytest.approx(1, abs=1e-3)
+
+
+@pytest.mark.data
+@pytest.mark.skipif(not (DATA / "polnear").exists(), reason="PolNeAR not in ../shared/data")
+def test_polnear_stance_labels_point_at_organizations():
+    from stance.converters import convert
+
+    articles = list(convert("polnear-stance", None, "dev"))
+    pairs = [(a, t) for a in articles for q in a.quotes for t in q.targets]
+    assert len(pairs) >= 240  # 249 usable dev pairs (eval/stance_labels/README.md)
+    for article, target in pairs:
+        assert target.stance in ("critical", "supportive", "neutral")
+        assert all(0 <= s < e <= len(article.text) for s, e in target.mentions)
+        assert target.name and target.name in article.text
+
+
+CLEAR_CASES = [
+    (
+        "Prime Minister Nikol Pashinyan said the Collective Security Treaty Organization had failed "
+        "Armenia, calling it a useless and corrupt bloc.",
+        "critical",
+    ),
+    (
+        "Foreign Minister Anna Berg praised the Red Cross, saying its volunteers had done heroic, "
+        "life-saving work and deserved the country's gratitude.",
+        "supportive",
+    ),
+    (
+        "A ministry spokesman said the World Health Organization would hold its annual meeting in "
+        "Geneva in May.",
+        "neutral",
+    ),
+]
+
+
+@SHIPPED
+@pytest.mark.parametrize(("text", "expected"), CLEAR_CASES)
+def test_shipped_model_labels_clear_cases_offline(monkeypatch, text, expected):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    import stance
+
+    (article,) = stance.label([text], extractor="rules")
+    targets = [t for q in article.quotes for t in q.targets]
+    assert targets, "the quote's organization was not found"
+    assert targets[0].stance == expected, targets[0].scores
