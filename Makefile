@@ -15,10 +15,10 @@ $(BIN)/stance: pyproject.toml
 	touch $@
 
 demo: $(BIN)/stance
-	$(BIN)/stance extract examples/ --targets examples/targets.list -o out/examples.jsonl
+	$(BIN)/stance label examples/ --targets examples/targets.list -o out/examples.jsonl
 	$(BIN)/stance show out/examples.jsonl
 	@echo
-	@echo "Full records (offsets, cues, sources, targets): out/examples.jsonl"
+	@echo "Full records (offsets, cues, sources, targets, stance scores): out/examples.jsonl"
 
 test: $(BIN)/stance
 	$(BIN)/ruff check stance tests scripts

@@ -13,15 +13,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from stance.classify import StanceModelMissingError, require_stance_model
+from stance.classifier.model import StanceModelMissingError
 from stance.nlp import DEFAULT_SPACY_MODEL, ModelMissingError
-from stance.pipeline import Extractor
+from stance.pipeline import DEFAULT_EXTRACTOR, EXTRACTOR_NAMES, Extractor
 from stance.records import KINDS, STANCES, Article, Quote, RecordError, Span, Target
 from stance.targets import TargetList
 
 __all__ = [
     "KINDS",
     "STANCES",
+    "EXTRACTOR_NAMES",
     "Article",
     "Extractor",
     "ModelMissingError",
@@ -43,28 +44,41 @@ def _articles(texts: Iterable[str | Article] | str) -> list[Article]:
     return [t if isinstance(t, Article) else Article(id=str(i), text=t) for i, t in enumerate(texts)]
 
 
+def _target_list(targets: TargetList | str | Path | None) -> TargetList | None:
+    if targets is None or isinstance(targets, TargetList):
+        return targets
+    return TargetList.read(targets)
+
+
 def extract(
     texts: Iterable[str | Article] | str,
     targets: TargetList | str | Path | None = None,
     spacy_model: str = DEFAULT_SPACY_MODEL,
+    extractor: str = DEFAULT_EXTRACTOR,
 ) -> list[Article]:
     """Quotes, cues, sources, canonical speakers and organization targets for each text.
 
     ``texts`` are strings (ids become "0", "1", …) or Articles; ``targets`` a TargetList or the
-    path of a target file ('Name | alias | alias' per line). Stances stay None.
+    path of a target file ('Name | alias | alias' per line); ``extractor`` one of
+    ``EXTRACTOR_NAMES``. Stances stay None.
     """
-    if targets is not None and not isinstance(targets, TargetList):
-        targets = TargetList.read(targets)
-    return list(Extractor(spacy_model, targets)(_articles(texts)))
+    return list(Extractor(spacy_model, _target_list(targets), extractor)(_articles(texts)))
 
 
 def label(
     texts: Iterable[str | Article] | str,
     targets: TargetList | str | Path | None = None,
     spacy_model: str = DEFAULT_SPACY_MODEL,
+    extractor: str = DEFAULT_EXTRACTOR,
+    stance_model: str | Path | None = None,
 ) -> list[Article]:
-    """Extraction, then the stance toward every target.
+    """Extraction, then the stance toward every target: ``stance`` and calibrated ``scores``.
 
-    No stance model is shipped yet: this raises StanceModelMissingError rather than guess.
+    ``stance_model`` is a classifier folder (default: the shipped models/stance); a missing one
+    raises StanceModelMissingError.
     """
-    require_stance_model()
+    from stance.classifier.model import StanceClassifier
+
+    classifier = StanceClassifier.load(stance_model)
+    found = Extractor(spacy_model, _target_list(targets), extractor, classifier=classifier)
+    return list(found(_articles(texts)))

@@ -1,30 +1,12 @@
-"""The stance step: the speaker's stance toward each target of a quote.
-
-No stance model exists yet, so `stance label` and `stance classify` refuse with one clear message
-rather than invent a label. The majority-class baseline here is for evaluation only: it is what a
-model has to beat, never a default.
-"""
+"""The majority-class stance baseline, for evaluation only: what a model has to beat, never a
+default. The stance model itself is `stance.classifier`."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from typing import NoReturn
 
-from stance.nlp import ModelMissingError
 from stance.records import STANCES, Article
-
-
-class StanceModelMissingError(ModelMissingError):
-    """There is no stance model to classify with."""
-
-
-def require_stance_model() -> NoReturn:
-    """Raise StanceModelMissingError: no stance model is shipped yet."""
-    raise StanceModelMissingError(
-        "no stance model is shipped yet, so no stance can be given: "
-        "`stance extract` finds quotes, speakers and organization targets (stance null)"
-    )
 
 
 def label_priors(articles: Iterable[Article]) -> dict[str, float]:

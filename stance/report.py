@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from stance.records import Article
+from stance.records import Article, Target
 
-NO_STANCE = "no stance model"
+NO_STANCE = "not classified"  # `stance extract` output: stance is left null
 
 
 def shorten(text: str, width: int) -> str:
@@ -16,6 +16,14 @@ def shorten(text: str, width: int) -> str:
         return line
     cut = line[: width - 1].rsplit(" ", 1)[0]
     return cut + "…"
+
+
+def _stance_cell(target: Target) -> str:
+    if target.stance is None:
+        return NO_STANCE
+    if target.scores and target.stance in target.scores:
+        return f"{target.stance} {target.scores[target.stance]:.2f}"
+    return target.stance
 
 
 def quote_table(articles: Iterable[Article], limit: int = 0, width: int = 50) -> str:
@@ -31,7 +39,7 @@ def quote_table(articles: Iterable[Article], limit: int = 0, width: int = 50) ->
                         shorten(art.id, 24),
                         shorten(speaker, 24),
                         shorten(target.name, 40) if target else "-",
-                        (target.stance or NO_STANCE) if target else "-",
+                        _stance_cell(target) if target else "-",
                         quote.kind,
                         content,
                     )

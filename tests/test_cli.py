@@ -89,12 +89,13 @@ def test_missing_input_and_bad_output_suffix_fail_in_one_line(tmp_path):
 
 
 @pytest.mark.parametrize("command", ["label", "classify"])
-def test_stance_commands_refuse_without_a_model(command, tmp_path):
+def test_stance_commands_refuse_a_missing_model_in_one_line(command, tmp_path):
     src = EXAMPLES / ("gold.jsonl" if command == "classify" else "csto-armenia.txt")
     out = tmp_path / "out.jsonl"
-    result = runner.invoke(app, [command, str(src), "-o", str(out)])
-    assert result.exit_code != 0
-    assert "no stance model" in result.output
+    missing = tmp_path / "no-model"
+    result = runner.invoke(app, [command, str(src), "-o", str(out), "--stance-model", str(missing)])
+    assert result.exit_code == 2
+    assert "no stance model here" in result.output and str(missing) in result.output
     assert not out.exists()
 
 
@@ -103,7 +104,7 @@ def test_show_prints_a_table(examples_output):
     assert result.exit_code == 0
     lines = result.output.splitlines()
     assert lines[0].split()[:4] == ["article", "speaker", "organization", "stance"]
-    assert "Nikol Pashinyan" in lines[2] and "no stance model" in lines[2]
+    assert "Nikol Pashinyan" in lines[2] and "not classified" in lines[2]
     assert lines[-1].startswith("…") and lines[-1].endswith("more rows")
 
 
@@ -112,3 +113,42 @@ def test_every_command_has_help_with_an_example(command):
     result = runner.invoke(app, [command, "--help"])
     assert result.exit_code == 0
     assert f"stance {command}" in result.output
+
+
+SHIPPED_STANCE = pytest.mark.skipif(
+    not (ROOT / "models" / "stance" / "stance_classifier.json").exists(),
+    reason="no stance classifier shipped in models/stance",
+)
+
+
+def _all_targets_classified(path):
+    targets = [t for a in read_records(path) for q in a.quotes for t in q.targets]
+    assert targets
+    for t in targets:
+        assert t.stance in ("critical", "supportive", "neutral")
+        assert set(t.scores) == {"critical", "supportive", "neutral"}
+        assert sum(t.scores.values()) == pytest.approx(1, abs=1e-3)
+        assert max(t.scores, key=t.scores.get) == t.stance
+
+
+@SHIPPED_STANCE
+def test_label_gives_every_target_a_stance_and_scores(tmp_path):
+    out = tmp_path / "labelled.jsonl"
+    src = EXAMPLES / "csto-armenia.txt"
+    result = runner.invoke(
+        app, ["label", str(src), "--targets", str(EXAMPLES / "targets.list"), "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    _all_targets_classified(out)
+
+
+@SHIPPED_STANCE
+def test_classify_fills_gold_targets_and_keeps_the_rest(tmp_path):
+    out = tmp_path / "classified.jsonl"
+    result = runner.invoke(app, ["classify", str(EXAMPLES / "gold.jsonl"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    _all_targets_classified(out)
+    gold = read_records(EXAMPLES / "gold.jsonl")
+    assert [[q.content for q in a.quotes] for a in read_records(out)] == [
+        [q.content for q in a.quotes] for a in gold
+    ]
