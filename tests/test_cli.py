@@ -37,14 +37,31 @@ def test_extract_examples_finds_every_direct_quote_with_its_speaker(examples_out
                 assert (tuple(q.content), q.speaker) in found, (art_id, g.span_text(q.content))
 
 
-def test_extract_examples_scores_against_gold(examples_output):
+def _examples_scores(path) -> dict[str, float]:
     from stance.evaluation import evaluate
 
-    ev = evaluate(read_records(EXAMPLES / "gold.jsonl"), read_records(examples_output), samples=0)
-    # The examples were written with the extractor in mind: these pin today's behaviour, not a benchmark.
-    assert ev.scores["content.exact.f1"] >= 0.95
-    assert ev.scores["speaker.accuracy"] >= 0.95
-    assert ev.scores["targets.f1"] >= 0.8
+    return evaluate(read_records(EXAMPLES / "gold.jsonl"), read_records(path), samples=0).scores
+
+
+def test_extract_examples_scores_against_gold(examples_output):
+    # The default (tagger+rules) finds every gold quote; its extra quotes are PolNeAR-style
+    # attributions the examples' gold does not annotate. These pin today's behaviour, not a benchmark.
+    scores = _examples_scores(examples_output)
+    assert scores["content.exact.r"] >= 0.95 and scores["content.exact.f1"] >= 0.8
+    assert scores["speaker.accuracy"] >= 0.9
+    assert scores["targets.f1"] >= 0.85
+
+
+def test_rules_extract_examples_as_their_gold_was_written(tmp_path):
+    # The examples were written with the rule-based extractor in mind.
+    out = tmp_path / "rules.jsonl"
+    args = ["extract", str(EXAMPLES), "--extractor", "rules", "--targets", str(EXAMPLES / "targets.list")]
+    result = runner.invoke(app, [*args, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    scores = _examples_scores(out)
+    assert scores["content.exact.f1"] >= 0.95
+    assert scores["speaker.accuracy"] >= 0.95
+    assert scores["targets.f1"] >= 0.8
 
 
 def test_extract_writes_csv_with_one_row_per_target(tmp_path):

@@ -138,7 +138,7 @@ def test_kind_ptb_marks():
 
 
 def test_dispatch_validates_format_split_and_path(tmp_path):
-    with pytest.raises(ValueError, match="valid formats: polnear, newsmtsc"):
+    with pytest.raises(ValueError, match="valid formats: polnear, polnear-stance, newsmtsc"):
         convert("nope", tmp_path, "train")
     with pytest.raises(ValueError, match="valid splits: train, dev, test"):
         convert("polnear", tmp_path, "valid")
@@ -148,7 +148,9 @@ def test_dispatch_validates_format_split_and_path(tmp_path):
     with pytest.raises(FileNotFoundError, match="test.txt"):
         CONVERTERS["riqua"](tmp_path, "test")
     assert (
-        set(CONVERTERS) == set(SPLITS) == {"polnear", "newsmtsc", "directed-sentiment", "finentity", "riqua"}
+        set(CONVERTERS)
+        == set(SPLITS)
+        == {"polnear", "polnear-stance", "newsmtsc", "directed-sentiment", "finentity", "riqua"}
     )
 
 

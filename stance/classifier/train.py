@@ -292,7 +292,8 @@ def write_card(output: Path, evaluations: dict[str, dict[str, float]], sources: 
         "",
         *(f"- {name}: {text}" for name, text in sources.items()),
         "",
-        "## Metrics (gold quotes and targets, stance predicted; percent; `eval/RESULTS.md` has the same rows from `stance classify` and `stance eval`, with intervals)",
+        "## Metrics (gold quotes and targets, stance predicted; percent; `eval/RESULTS.md` has the "
+        "same rows from `stance classify` and `stance eval`, with intervals)",
         "",
         "| set | pairs | macro-F1 | accuracy |",
         "|---|---|---|---|",
