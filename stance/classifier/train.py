@@ -123,14 +123,20 @@ def _batches(data, batch_size: int, pad_id: int, rng: random.Random):
     for batch in batches:
         rows = data.select(batch)
         width = max(len(ids) for ids in rows["input_ids"])
-        ids = torch.full((len(rows), width), pad_id)
-        types = torch.zeros((len(rows), width), dtype=torch.long)
-        mask = torch.zeros((len(rows), width), dtype=torch.long)
-        for row, (seq, seq_types) in enumerate(zip(rows["input_ids"], rows["token_type_ids"], strict=True)):
-            ids[row, : len(seq)] = torch.tensor(seq)
-            types[row, : len(seq)] = torch.tensor(seq_types)
-            mask[row, : len(seq)] = 1
-        yield {"input_ids": ids, "token_type_ids": types, "attention_mask": mask}, torch.tensor(rows["label"])
+        inputs = {
+            "input_ids": torch.full((len(rows), width), pad_id),
+            "attention_mask": torch.zeros((len(rows), width), dtype=torch.long),
+        }
+        # Encoders without segment ids (RoBERTa, say) get none.
+        types = rows["token_type_ids"] if "token_type_ids" in rows.column_names else None
+        if types is not None:
+            inputs["token_type_ids"] = torch.zeros((len(rows), width), dtype=torch.long)
+        for row, seq in enumerate(rows["input_ids"]):
+            inputs["input_ids"][row, : len(seq)] = torch.tensor(seq)
+            inputs["attention_mask"][row, : len(seq)] = 1
+            if types is not None:
+                inputs["token_type_ids"][row, : len(seq)] = torch.tensor(types[row])
+        yield inputs, torch.tensor(rows["label"])
 
 
 def train_stance(
