@@ -100,6 +100,10 @@ def main() -> None:
         print(f"{split}: {len(rows)} pairs, " + ", ".join(f"{label} {counts[label]}" for label in LABELS))
 
     both = sorted(set(first) & set(second))
+    # The second labels, so the agreement below can be recomputed from the repository alone.
+    with open(folder / "second_labels.jsonl", "w", encoding="utf-8") as f:
+        for pid in both:
+            f.write(json.dumps({"pair": pid, "stance": second[pid][1], "annotator": second[pid][0]}) + "\n")
     if not both:
         print("no pair labelled twice: no agreement figures")
         return
