@@ -152,3 +152,18 @@ def test_decoding_drops_an_addressee_tagged_as_content():
     (quote,) = group_spans(text, spans)
     assert quote.content == [span_of(text, "that the bloc remained necessary")]
     assert quote.cue == [span_of(text, "told")] and quote.source == [span_of(text, "Peskov")]
+
+
+def test_decoding_drops_an_addressee_a_few_words_before_the_content():
+    text = "Peskov told reporters in Moscow that the bloc remained necessary. Reporters wrote."
+    spans = [
+        ("CUE", span_of(text, "told")),
+        ("CONTENT", span_of(text, "reporters")),
+        ("CONTENT", span_of(text, "that the bloc remained necessary")),
+    ]
+    assert [q.content for q in group_spans(text, spans)] == [
+        [span_of(text, "that the bloc remained necessary")]
+    ]
+    # A short content that ends its sentence is kept.
+    spans = [("CONTENT", span_of(text, "necessary")), ("CONTENT", span_of(text, "Reporters wrote"))]
+    assert len(group_spans(text, spans)) == 2

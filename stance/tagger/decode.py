@@ -8,9 +8,12 @@ attribution ('"A," he said, "B."') are one quote.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from stance.records import Span
+
+_CLAUSE_END = re.compile(r"[.!?;:\"“”\n]")
 
 # How far (characters) a cue may stand from its content, and a source from its cue.
 CUE_REACH = 120
@@ -33,14 +36,16 @@ def _paragraph_break(text: str, a: Span, b: Span) -> bool:
     return "\n" in text[lo:hi]
 
 
-def _without_fragments(text: str, contents: list[Span]) -> list[Span]:
-    """Drop a content of one or two words that runs straight into the next content: the addressee
-    of 'told reporters that …' tagged as content, which would cut the real content from its cue."""
+def without_fragments(text: str, contents: list[Span]) -> list[Span]:
+    """Drop a content of one or two words that runs into the next content within a few words of
+    the same clause: the addressee of 'told reporters (in Moscow) that …' tagged as content,
+    which would cut the real content from its cue."""
     out = []
     for i, (start, end) in enumerate(contents):
         nxt = contents[i + 1] if i + 1 < len(contents) else None
         short = len(text[start:end].split()) <= 2
-        if short and nxt is not None and not text[end : nxt[0]].strip():
+        gap = text[end : nxt[0]] if nxt is not None else ""
+        if short and nxt is not None and len(gap.split()) <= 3 and not _CLAUSE_END.search(gap):
             continue
         out.append((start, end))
     return out
@@ -48,7 +53,7 @@ def _without_fragments(text: str, contents: list[Span]) -> list[Span]:
 
 def group_spans(text: str, spans: list[tuple[str, Span]]) -> list[TaggedQuote]:
     """Quotes from the tagger's role spans, in text order."""
-    contents = _without_fragments(text, sorted(s for r, s in spans if r == "CONTENT"))
+    contents = without_fragments(text, sorted(s for r, s in spans if r == "CONTENT"))
     cues = sorted(s for r, s in spans if r == "CUE")
     sources = sorted(s for r, s in spans if r == "SOURCE")
 

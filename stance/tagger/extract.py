@@ -9,7 +9,7 @@ from spacy.tokens import Doc
 
 from stance.extraction.rules import Attribution, find_attributions
 from stance.kinds import kind_from_marks
-from stance.tagger.decode import TaggedQuote, group_spans
+from stance.tagger.decode import TaggedQuote, group_spans, without_fragments
 from stance.tagger.model import QuoteTagger
 
 
@@ -35,12 +35,15 @@ def to_attribution(doc: Doc, quote: TaggedQuote) -> Attribution:
     )
 
 
-def combine(marked: list[Attribution], tagged: list[Attribution]) -> list[Attribution]:
+def combine(text: str, marked: list[Attribution], tagged: list[Attribution]) -> list[Attribution]:
     """Quotation marks are near-certain evidence: the rules' direct and mixed quotes stand, and the
-    tagger adds the quotes that do not overlap them."""
+    tagger adds the quotes that do not overlap them, nor run into them as a fragment ('told
+    reporters' before the rules' 'that …')."""
     kept = [a for a in marked if a.passages]
     taken = [(s, e) for a in kept for s, e in a.content]
     extra = [a for a in tagged if not any(s < e2 and s2 < e for s, e in a.content for s2, e2 in taken)]
+    whole = set(without_fragments(text, sorted(taken + [s for a in extra for s in a.content])))
+    extra = [a for a in extra if all(s in whole for s in a.content)]
     return sorted(kept + extra, key=lambda a: a.start)
 
 
@@ -55,5 +58,5 @@ class TaggerExtractor:
         out = []
         for doc, spans in zip(docs, self.tagger.tag([d.text for d in docs]), strict=True):
             tagged = [to_attribution(doc, q) for q in group_spans(doc.text, spans)]
-            out.append(combine(find_attributions(doc), tagged) if self.with_rules else tagged)
+            out.append(combine(doc.text, find_attributions(doc), tagged) if self.with_rules else tagged)
         return out
