@@ -9,15 +9,15 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc
 
-if TYPE_CHECKING:
-    from stance.classifier.model import StanceClassifier
-
 from stance.extraction.baseline import sentence_attributions
 from stance.extraction.rules import Attribution, find_attributions
 from stance.nlp import DEFAULT_SPACY_MODEL, load_spacy
 from stance.records import Article, Quote, Target
 from stance.speakers import SpeakerResolver
 from stance.targets import OrganizationIndex, TargetList
+
+if TYPE_CHECKING:  # the classifier module imports torch; the pipeline loads it only when asked
+    from stance.classifier.model import StanceClassifier
 
 # Reporting verbs whose object is the audience ('told reporters', 'told the BBC'), not a target.
 _AUDIENCE_VERBS = frozenset("tell ask inform assure brief advise".split())

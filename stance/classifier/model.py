@@ -82,11 +82,10 @@ class StanceClassifier:
 
     def fill(self, articles: list[Article]) -> list[Article]:
         """Set `stance` and `scores` of every target of every quote, in place."""
-        slots = [(q, t) for a in articles for q in a.quotes for t in q.targets]
-        pairs = [pair_text(a, q, t) for a in articles for q in a.quotes for t in q.targets]
-        if pairs:
-            probs = self.scores(pairs)
-            for (_, target), row in zip(slots, probs.tolist(), strict=True):
+        slots = [(a, q, t) for a in articles for q in a.quotes for t in q.targets]
+        if slots:
+            probs = self.scores([pair_text(a, q, t) for a, q, t in slots])
+            for (_, _, target), row in zip(slots, probs.tolist(), strict=True):
                 target.scores = {label: round(p, 4) for label, p in zip(STANCES, row, strict=True)}
                 target.stance = STANCES[max(range(len(STANCES)), key=row.__getitem__)]
         return articles
