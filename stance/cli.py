@@ -396,6 +396,8 @@ def train_stance_command(
     eval_every: Annotated[int, typer.Option(help="Steps between dev evaluations.")] = 100,
     patience: Annotated[int, typer.Option(help="Dev evaluations without improvement before stopping.")] = 4,
     seed: Annotated[int, typer.Option(help="Seed for sampling, shuffling and initialisation.")] = 13,
+    marks: Annotated[bool, typer.Option(help="Wrap the target's mentions in << >> in the input.")] = True,
+    speaker: Annotated[bool, typer.Option(help="Put 'speaker:' before the passage in the input.")] = True,
 ) -> None:
     """Fine-tune the stance classifier, calibrate it on dev and write it with its model card."""
     from stance.classifier.inputs import labelled_pairs
@@ -418,6 +420,8 @@ def train_stance_command(
         eval_every=eval_every,
         patience=patience,
         seed=seed,
+        marks=marks,
+        speaker=speaker,
     )
     try:
         times = {name: int(n) for name, n in (r.rsplit("=", 1) for r in repeat or [])}
@@ -434,7 +438,10 @@ def train_stance_command(
     classifier = StanceClassifier.load(output)
     evaluations = {f"{dev.name} (dev)": best}
     evaluations.update(
-        {f"{name} (test)": pair_scores(classifier, labelled_pairs(arts)) for name, arts in held_out.items()}
+        {
+            f"{name} (test)": pair_scores(classifier, labelled_pairs(arts, classifier.form))
+            for name, arts in held_out.items()
+        }
     )
     write_card(output, evaluations, data_sources([*train_sets, dev.name, *held_out]))
     typer.echo(f"wrote {output}: dev macro-F1 {best['macro_f1']:.3f}", err=True)

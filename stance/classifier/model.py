@@ -13,8 +13,8 @@ from pathlib import Path
 
 import torch
 
-from stance.classifier.inputs import PairText, pair_text
-from stance.nlp import ModelMissingError
+from stance.classifier.inputs import DEFAULT_FORMAT, InputFormat, PairText, pair_text
+from stance.errors import ModelMissingError
 from stance.records import STANCES, Article
 from stance.tagger.model import quiet_loading, resolve_encoder
 
@@ -30,14 +30,22 @@ class StanceModelMissingError(ModelMissingError):
 class StanceClassifier:
     """Loads an adapter; `scores` gives calibrated probabilities, `fill` labels an article."""
 
-    def __init__(self, model: torch.nn.Module, tokenizer, max_length: int = 128, temperature: float = 1.0):
+    def __init__(
+        self,
+        model: torch.nn.Module,
+        tokenizer,
+        max_length: int = 128,
+        temperature: float = 1.0,
+        form: InputFormat = DEFAULT_FORMAT,
+    ):
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.max_length = max_length
         self.temperature = temperature
+        self.form = form
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> StanceClassifier:
+    def load(cls, path: str | Path | None = None, device: str | torch.device = "cpu") -> StanceClassifier:
         from peft import PeftModel
         from transformers import AutoTokenizer
 
@@ -54,7 +62,13 @@ class StanceClassifier:
             base = new_classifier(encoder)
             model = PeftModel.from_pretrained(base, str(folder))
             tokenizer = AutoTokenizer.from_pretrained(encoder)
-        return cls(model, tokenizer, config.get("max_length", 128), config.get("temperature", 1.0))
+        return cls(
+            model.to(device),
+            tokenizer,
+            config.get("max_length", 128),
+            config.get("temperature", 1.0),
+            InputFormat(**config.get("inputs", {})),
+        )
 
     def encode(self, pairs: Sequence[PairText]) -> dict[str, torch.Tensor]:
         return self.tokenizer(
@@ -71,10 +85,11 @@ class StanceClassifier:
         """Raw logits, batches sorted by length so padding stays small."""
         order = sorted(range(len(pairs)), key=lambda i: len(pairs[i].passage))
         out = torch.zeros(len(pairs), len(STANCES))
+        device = next(self.model.parameters()).device
         for i in range(0, len(order), batch_size):
             chunk = order[i : i + batch_size]
-            batch = self.encode([pairs[j] for j in chunk])
-            out[chunk] = self.model(**batch).logits.float()
+            batch = self.encode([pairs[j] for j in chunk]).to(device)
+            out[chunk] = self.model(**batch).logits.float().cpu()
         return out
 
     def scores(self, pairs: Sequence[PairText], batch_size: int = 64) -> torch.Tensor:
@@ -84,7 +99,7 @@ class StanceClassifier:
         """Set `stance` and `scores` of every target of every quote, in place."""
         slots = [(a, q, t) for a in articles for q in a.quotes for t in q.targets]
         if slots:
-            probs = self.scores([pair_text(a, q, t) for a, q, t in slots])
+            probs = self.scores([pair_text(a, q, t, self.form) for a, q, t in slots])
             for (_, _, target), row in zip(slots, probs.tolist(), strict=True):
                 target.scores = {label: round(p, 4) for label, p in zip(STANCES, row, strict=True)}
                 target.stance = STANCES[max(range(len(STANCES)), key=row.__getitem__)]

@@ -26,7 +26,7 @@ from pathlib import Path
 import torch
 from tqdm import tqdm
 
-from stance.classifier.inputs import PairText, labelled_pairs
+from stance.classifier.inputs import DEFAULT_FORMAT, WINDOW, InputFormat, PairText, labelled_pairs
 from stance.classifier.model import CONFIG_NAME, LABEL_ID, StanceClassifier, new_classifier
 from stance.records import STANCES, Article
 from stance.tagger.model import PACKAGED_ENCODER, portable_adapter_config, resolve_encoder
@@ -43,9 +43,15 @@ class StanceTrainingConfig:
     lora_alpha: int = 32
     lora_dropout: float = 0.1
     max_pairs_per_set: int = 4000  # 0: all
+    marks: bool = True  # the parts of the input (stance.classifier.inputs.InputFormat)
+    speaker: bool = True
+    window: int = WINDOW
     eval_every: int = 100  # steps
     patience: int = 4  # evaluations without a better dev macro-F1
     seed: int = 13
+
+    def input_format(self) -> InputFormat:
+        return InputFormat(marks=self.marks, speaker=self.speaker, window=self.window)
 
 
 def macro_f1(gold: list[int], pred: list[int]) -> float:
@@ -78,12 +84,16 @@ def fit_temperature(logits: torch.Tensor, gold: torch.Tensor) -> float:
 
 
 def training_pairs(
-    sets: dict[str, list[Article]], cap: int, repeat: dict[str, int], seed: int
+    sets: dict[str, list[Article]],
+    cap: int,
+    repeat: dict[str, int],
+    seed: int,
+    form: InputFormat = DEFAULT_FORMAT,
 ) -> tuple[list[tuple[PairText, str]], dict[str, dict[str, int]]]:
     """The pairs of every set (capped, repeated), and label counts per set for the card."""
     out, counts = [], {}
     for name, articles in sets.items():
-        pairs = labelled_pairs(articles)
+        pairs = labelled_pairs(articles, form)
         if cap and len(pairs) > cap:
             pairs = random.Random(f"{seed}:{name}").sample(pairs, cap)
         counts[name] = dict(Counter(label for _, label in pairs))
@@ -147,13 +157,16 @@ def train_stance(
     command: str,
     repeat: dict[str, int] | None = None,
 ) -> dict[str, float]:
-    """Train, early-stop on dev macro-F1, calibrate, save; returns the best dev scores."""
+    """Train, early-stop on dev macro-F1, calibrate, save; returns the best dev scores. Runs on the
+    GPU when there is one, else on the CPU."""
     from peft import LoraConfig, get_peft_model
     from transformers import AutoTokenizer, get_linear_schedule_with_warmup
 
     random.seed(config.seed)
     torch.manual_seed(config.seed)
     rng = random.Random(config.seed)
+    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    form = config.input_format()
     encoder = resolve_encoder(config.base_model)
     tokenizer = AutoTokenizer.from_pretrained(encoder)
     lora = LoraConfig(
@@ -164,17 +177,17 @@ def train_stance(
         modules_to_save=["classifier"],
         task_type="SEQ_CLS",
     )
-    model = get_peft_model(new_classifier(encoder), lora)
-    classifier = StanceClassifier(model, tokenizer, config.max_length)
+    model = get_peft_model(new_classifier(encoder), lora).to(device)
+    classifier = StanceClassifier(model, tokenizer, config.max_length, form=form)
 
-    pairs, counts = training_pairs(train_sets, config.max_pairs_per_set, repeat or {}, config.seed)
-    dev_pairs = labelled_pairs(dev)
+    pairs, counts = training_pairs(train_sets, config.max_pairs_per_set, repeat or {}, config.seed, form)
+    dev_pairs = labelled_pairs(dev, form)
     if not pairs or not dev_pairs:
         raise ValueError("no labelled (quote, target) pairs in the training or dev records")
     data = _dataset(pairs, tokenizer, config.max_length)
     frequency = Counter(label for _, label in pairs)
     weights = torch.tensor([(len(pairs) / max(1, frequency[s])) ** 0.5 for s in STANCES])
-    loss_fn = torch.nn.CrossEntropyLoss(weight=weights / weights.mean())
+    loss_fn = torch.nn.CrossEntropyLoss(weight=(weights / weights.mean()).to(device))
     params = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(params, lr=config.learning_rate, weight_decay=0.01)
     per_epoch = math.ceil(len(data) / config.batch_size)
@@ -190,7 +203,8 @@ def train_stance(
     for _epoch in range(config.epochs):
         for batch, labels in _batches(data, config.batch_size, tokenizer.pad_token_id, rng):
             model.train()
-            loss = loss_fn(model(**batch).logits, labels)
+            batch = {key: value.to(device) for key, value in batch.items()}
+            loss = loss_fn(model(**batch).logits, labels.to(device))
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)
             optimizer.step()
@@ -223,16 +237,18 @@ def train_stance(
         "base_model": config.base_model,
         "labels": list(STANCES),
         "max_length": config.max_length,
+        "inputs": asdict(form),
         "temperature": 1.0,
         "training": asdict(config),
         "repeat": repeat or {},
         "label_counts": counts,
         "history": history,
         "train_seconds": round(time.time() - started),
+        "device": torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu",
         "command": command,
     }
     (output / CONFIG_NAME).write_text(json.dumps(meta, indent=1), encoding="utf-8")
-    best_model = StanceClassifier.load(output)  # calibrate the best adapter, not the last one
+    best_model = StanceClassifier.load(output, device)  # calibrate the best adapter, not the last one
     logits = best_model.logits([p for p, _ in dev_pairs])
     gold = torch.tensor([LABEL_ID[label] for _, label in dev_pairs])
     meta["temperature"] = round(fit_temperature(logits, gold), 4)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import torch
 
-from stance.nlp import ModelMissingError
+from stance.errors import ModelMissingError
 from stance.records import Span
 from stance.tagger.bio import LABEL_ID, LABELS, tags_to_spans
 
