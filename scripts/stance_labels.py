@@ -23,7 +23,8 @@ from stance.io import read_records
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ("critical", "supportive", "neutral", "invalid")
-SPLIT_OF_PREFIX = {"D": "dev", "E": "dev", "F": "dev", "T": "train", "U": "train"}  # rounds: D/T, E/U, F
+# Pair id prefixes by round: D/T (1), E/U (2), F (3), G/V (4).
+SPLIT_OF_PREFIX = {"D": "dev", "E": "dev", "F": "dev", "G": "dev", "T": "train", "U": "train", "V": "train"}
 
 
 def cohen_kappa(a: list[str], b: list[str]) -> float:

@@ -133,7 +133,7 @@ def test_polnear_stance_labels_point_at_organizations():
 
     articles = list(convert("polnear-stance", None, "dev"))
     pairs = [(a, t) for a in articles for q in a.quotes for t in q.targets]
-    assert len(pairs) >= 240  # 249 usable dev pairs (eval/stance_labels/README.md)
+    assert len(pairs) >= 300  # 345 usable dev pairs (eval/stance_labels/README.md)
     for article, target in pairs:
         assert target.stance in ("critical", "supportive", "neutral")
         assert all(0 <= s < e <= len(article.text) for s, e in target.mentions)
