@@ -22,6 +22,10 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+import torch
+
+from stance.classifier.inputs import labelled_pairs
+from stance.classifier.model import StanceClassifier
 from stance.classifier.train import StanceTrainingConfig, train_stance
 from stance.io import read_records
 
@@ -43,6 +47,9 @@ VARIANTS: dict[str, tuple[dict, list[str], dict[str, int]]] = {
     "lr-1e-3": ({"learning_rate": 1e-3}, [OWN, *PUBLIC], {OWN: 2}),
     "epochs-6": ({"epochs": 6, "patience": 8}, [OWN, *PUBLIC], {OWN: 2}),
     "r-32": ({"lora_r": 32, "lora_alpha": 64}, [OWN, *PUBLIC], {OWN: 2}),
+    "weights-1.0": ({"class_weight_power": 1.0}, [OWN, *PUBLIC], {OWN: 2}),
+    "own-x4+weights-1.0": ({"class_weight_power": 1.0}, [OWN, *PUBLIC], {OWN: 4}),
+    "own-x4+epochs-6": ({"epochs": 6, "patience": 8}, [OWN, *PUBLIC], {OWN: 4}),
 }
 
 
@@ -56,6 +63,8 @@ def run(variant: str, seed: int, data: Path, log: Path) -> None:
         meta_command = f"scripts/stance_sweep.py --variants {variant} --seeds {seed}"
         best = train_stance(train_sets, dev, Path(scratch), config, meta_command, repeat)
         meta = json.loads((Path(scratch) / "stance_classifier.json").read_text(encoding="utf-8"))
+        classifier = StanceClassifier.load(scratch, "cuda" if torch.cuda.is_available() else "cpu")
+        logits = classifier.logits([pair for pair, _ in labelled_pairs(dev, config.input_format())])
     best_step = max(meta["history"], key=lambda h: h["dev_macro_f1"])["step"]
     row = {
         "variant": variant,
@@ -67,10 +76,13 @@ def run(variant: str, seed: int, data: Path, log: Path) -> None:
         "last_step": meta["history"][-1]["step"],
         "seconds": round(time.time() - started),
         "device": meta["device"],
+        "temperature": meta["temperature"],
+        # Uncalibrated dev logits of the kept adapter, in dev order: ensembles are scored from these.
+        "dev_logits": [[round(x, 4) for x in row] for row in logits.tolist()],
     }
     with open(log, "a", encoding="utf-8") as f:
         f.write(json.dumps(row) + "\n")
-    print(json.dumps(row), file=sys.stderr)
+    print(json.dumps({k: v for k, v in row.items() if k != "dev_logits"}), file=sys.stderr)
 
 
 def summary(logs: list[Path]) -> None:

@@ -42,6 +42,6 @@ def test_agreement_is_what_the_readme_reports():
     first = {r["pair"]: r["stance"] for split in ("train", "dev") for r in _rows(f"polnear.{split}.jsonl")}
     second = {r["pair"]: r["stance"] for r in _rows("second_labels.jsonl")}
     pairs = sorted(second)
-    assert len(pairs) == 200
+    assert len(pairs) == 290
     a, b = [first[p] for p in pairs], [second[p] for p in pairs]
-    assert _script().cohen_kappa(a, b) == pytest.approx(0.885, abs=5e-4)
+    assert _script().cohen_kappa(a, b) == pytest.approx(0.864, abs=5e-4)

@@ -6,7 +6,8 @@
 2. Turn every (quote, target) into a sentence pair (`stance.classifier.inputs`) and tokenize it
    with `datasets`.
 3. Fine-tune a LoRA adapter (r=16 on query/key/value/dense) and the classification head, with
-   class weights (inverse square root of frequency) against the mass of neutral labels.
+   class weights (by default the inverse square root of frequency) against the mass of neutral
+   labels.
 4. Every `eval_every` steps score dev; keep the adapter with the best dev macro-F1 and stop after
    `patience` evaluations without improvement.
 5. Fit a temperature on dev (scaling logits to minimise dev log-loss), save adapter, config, card.
@@ -42,6 +43,7 @@ class StanceTrainingConfig:
     lora_r: int = 16
     lora_alpha: int = 32
     lora_dropout: float = 0.1
+    class_weight_power: float = 0.5  # class weight = (1 / frequency) ** power; 0: unweighted
     max_pairs_per_set: int = 4000  # 0: all
     marks: bool = True  # the parts of the input (stance.classifier.inputs.InputFormat)
     speaker: bool = True
@@ -186,7 +188,8 @@ def train_stance(
         raise ValueError("no labelled (quote, target) pairs in the training or dev records")
     data = _dataset(pairs, tokenizer, config.max_length)
     frequency = Counter(label for _, label in pairs)
-    weights = torch.tensor([(len(pairs) / max(1, frequency[s])) ** 0.5 for s in STANCES])
+    power = config.class_weight_power
+    weights = torch.tensor([(len(pairs) / max(1, frequency[s])) ** power for s in STANCES])
     loss_fn = torch.nn.CrossEntropyLoss(weight=(weights / weights.mean()).to(device))
     params = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(params, lr=config.learning_rate, weight_decay=0.01)
