@@ -1,6 +1,7 @@
 """Collect the annotators' stance labels into eval/stance_labels/ and measure their agreement.
 
-    python scripts/stance_labels.py --candidates /tmp/cand.dev /tmp/cand.train \\
+    python scripts/stance_labels.py --candidates /tmp/cand.dev /tmp/cand.train /tmp/cand.dev2 \\
+        /tmp/cand.train2 /tmp/cand.dev3 /tmp/cand.dev4 /tmp/cand.train4 \\
         --sheets /tmp/anno --gold data/polnear.dev.jsonl data/polnear.train.jsonl
 
 Inputs: the candidate folders written by scripts/stance_candidates.py (pairs.jsonl, sheet.md), and

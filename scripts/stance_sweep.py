@@ -50,6 +50,8 @@ VARIANTS: dict[str, tuple[dict, list[str], dict[str, int]]] = {
     "weights-1.0": ({"class_weight_power": 1.0}, [OWN, *PUBLIC], {OWN: 2}),
     "own-x4+weights-1.0": ({"class_weight_power": 1.0}, [OWN, *PUBLIC], {OWN: 4}),
     "own-x4+epochs-6": ({"epochs": 6, "patience": 8}, [OWN, *PUBLIC], {OWN: 4}),
+    "no-speaker+no-finentity": ({"speaker": False}, [OWN, *PUBLIC[:2]], {OWN: 2}),
+    "no-speaker+epochs-6": ({"speaker": False, "epochs": 6, "patience": 8}, [OWN, *PUBLIC], {OWN: 2}),
 }
 
 

@@ -8,7 +8,7 @@ import pytest
 import torch
 from conftest import DATA, ROOT, span_of
 
-from stance.classifier.inputs import WINDOW, labelled_pairs, pair_text
+from stance.classifier.inputs import WINDOW, InputFormat, labelled_pairs, pair_text
 from stance.classifier.train import StanceTrainingConfig, fit_temperature, macro_f1, train_stance
 from stance.records import Article, Quote, Target
 
@@ -36,6 +36,14 @@ def test_each_target_gets_its_own_marked_input():
     assert eu.target == "European Union"
     assert eu.passage == "Nikol Pashinyan: the << EU >> failed where NATO succeeded"
     assert nato.passage == "Nikol Pashinyan: the EU failed where << NATO >> succeeded"
+
+
+def test_the_input_format_switches_marks_and_speaker_off():
+    text = "Pashinyan said the EU failed."
+    art = _article(text, "the EU failed", {"European Union": ["EU"]}, speaker="Nikol Pashinyan")
+    quote, target = art.quotes[0], art.quotes[0].targets[0]
+    assert pair_text(art, quote, target, InputFormat(marks=False)).passage == "Nikol Pashinyan: the EU failed"
+    assert pair_text(art, quote, target, InputFormat(speaker=False)).passage == "the << EU >> failed"
 
 
 def test_a_target_in_the_cue_object_is_inside_the_passage():
@@ -96,7 +104,9 @@ TINY = [
 def test_training_end_to_end_on_a_tiny_set(tmp_path):
     from stance.classifier.model import CONFIG_NAME, StanceClassifier
 
-    config = StanceTrainingConfig(max_length=32, epochs=2, batch_size=3, eval_every=2, patience=10)
+    config = StanceTrainingConfig(
+        max_length=32, epochs=2, batch_size=3, eval_every=2, patience=10, speaker=False
+    )
     best = train_stance({"tiny.jsonl": TINY}, TINY, tmp_path, config, "test command", {"tiny.jsonl": 2})
     assert 0 <= best["macro_f1"] <= 1 and best["pairs"] == 6
     meta = json.loads((tmp_path / CONFIG_NAME).read_text())
@@ -105,6 +115,7 @@ def test_training_end_to_end_on_a_tiny_set(tmp_path):
     assert (tmp_path / "adapter_model.safetensors").stat().st_size < 10_000_000
     assert not list(tmp_path.glob("*.bin")) and not list(tmp_path.glob("*.pt"))
     classifier = StanceClassifier.load(tmp_path)
+    assert classifier.form == InputFormat(speaker=False)  # the model is used with its training format
     filled = classifier.fill(
         [
             Article(

@@ -247,7 +247,11 @@ def train_stance(
         "label_counts": counts,
         "history": history,
         "train_seconds": round(time.time() - started),
-        "device": torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu",
+        "device": (
+            torch.cuda.get_device_name(device)
+            if device.type == "cuda"
+            else f"the CPU ({torch.get_num_threads()} threads)"
+        ),
         "command": command,
     }
     (output / CONFIG_NAME).write_text(json.dumps(meta, indent=1), encoding="utf-8")
@@ -289,12 +293,16 @@ def write_card(output: Path, evaluations: dict[str, dict[str, float]], sources: 
     """The model card: data with label counts, metrics on each evaluated set, calibration, command."""
     meta = json.loads((output / CONFIG_NAME).read_text(encoding="utf-8"))
     train = meta["training"]
+    form = InputFormat(**meta.get("inputs", {}))
+    passage = ("`speaker: passage`" if form.speaker else "the passage") + (
+        " with every mention of it marked `<< … >>`" if form.marks else " (mentions not marked)"
+    )
     lines = [
         "# Stance classifier (critical / supportive / neutral)",
         "",
         "The stance of a quote's speaker toward one organization the quote talks about. Input: the",
-        "organization's name, then `speaker: passage` with every mention of it marked `<< … >>`",
-        "(`stance/classifier/inputs.py`). `stance label` and `stance classify` load it by default.",
+        f"organization's name, then {passage}, at most {form.window} characters around the first",
+        "mention (`stance/classifier/inputs.py`). `stance label` and `stance classify` load it by default.",
         "",
         f"- Base encoder: `{meta['base_model']}` (all-MiniLM-L6-v2, 22.7M parameters, from its pip package).",
         f"- Stored here: a LoRA adapter (r={train['lora_r']} on query/key/value/dense) and the"
@@ -329,7 +337,7 @@ def write_card(output: Path, evaluations: dict[str, dict[str, float]], sources: 
         "",
         "Dev macro-F1 during training: "
         + ", ".join(f"step {h['step']}: {100 * h['dev_macro_f1']:.1f}" for h in meta["history"])
-        + f". Training took {meta['train_seconds']} s on the machine that made it.",
+        + f". Training took {meta['train_seconds']} s on {meta.get('device', 'the machine that made it')}.",
         "",
         "## Command",
         "",
