@@ -221,6 +221,14 @@ def spacy_table(rows: list[Row]) -> list[str]:
     return lines
 
 
+SWEEP_LOG = "eval/stance_sweep.h100.jsonl"
+
+
+def sweep_table() -> list[str]:
+    command = f"python scripts/stance_sweep.py --summary {SWEEP_LOG}"
+    return [*run(command).strip().splitlines(), "", f"Table: `{command}`."]
+
+
 SECTIONS = {
     "extraction": (
         "Quote extraction (document level)",
@@ -248,6 +256,24 @@ SECTIONS = {
         "RoBERTa-base).",
         stance_rows,
         stance_table,
+    ),
+    "sweep": (
+        "Stance classifier recipe: one change at a time",
+        "Dev macro-F1 on the project's PolNeAR dev labels (345 pairs) for the shipped recipe "
+        "(`models/stance/README.md`) and variants that change one thing: `no-marks`/`no-speaker` drop "
+        "the `<< >>` marks or the `speaker:` prefix from the input; `window-800` keeps 800 characters "
+        "(224 word pieces); `own-x4` repeats the project's labels 4 times (recipe: 2); `own-only` "
+        "trains on them alone; `no-finentity` leaves FinEntity out; `cap-6000` samples 6,000 pairs "
+        "per public set (recipe: 3,000); `lr-1e-3`, `epochs-6`, `r-32` (LoRA rank), `weights-1.0` "
+        "(inverse-frequency class weights; recipe: inverse square root). Each run keeps its best dev "
+        "evaluation (early stopping), so every figure is optimistic alike; seeds also change the "
+        "sample of the public sets. Runs made on one H100, eight at a time, by "
+        '`N=8 SEEDS="13 14 15" bash scripts/gpu/run.sh` and then `N=8 SEEDS="16 17 18" '
+        'VARIANTS="recipe no-speaker no-finentity no-speaker+no-finentity weights-1.0" bash '
+        "scripts/gpu/run.sh` (prepared by `scripts/gpu/prepare.sh`; the log is stored in "
+        f"`{SWEEP_LOG}`); the same recipe on this 2-core CPU takes about 30 minutes a run.",
+        lambda: [],
+        lambda _rows: sweep_table(),
     ),
     "spacy": (
         "Choice of spaCy pipeline",

@@ -124,15 +124,33 @@ class Extractor:
                 if on_error is None:
                     raise
                 found = None  # retry one by one below, so only the broken article is lost
+            built = []
             for i, (doc, article) in enumerate(batch):
                 try:
                     attributions = found[i] if found is not None else self.find([doc])[0]
                     article.quotes = build_quotes(doc, attributions, self.targets)
-                    if self.classifier is not None:
-                        self.classifier.fill([article])
                 except Exception as err:  # one broken article must not lose the others' results
                     if on_error is None:
                         raise
                     on_error(f"{article.id}: extraction failed: {err.__class__.__name__}: {err}")
                     continue
-                yield article
+                built.append(article)
+            yield from self._classify(built, on_error)
+
+    def _classify(self, articles: list[Article], on_error: Callable[[str], None] | None) -> list[Article]:
+        """Stance for the targets of a whole batch at once (fewer, fuller forward passes); if that
+        fails, article by article, so only a broken article is lost."""
+        if self.classifier is None or not articles:
+            return articles
+        try:
+            return self.classifier.fill(articles)
+        except Exception:
+            if on_error is None:
+                raise
+        kept = []
+        for article in articles:
+            try:
+                kept += self.classifier.fill([article])
+            except Exception as err:
+                on_error(f"{article.id}: stance failed: {err.__class__.__name__}: {err}")
+        return kept

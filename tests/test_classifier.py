@@ -180,3 +180,33 @@ def test_shipped_model_labels_clear_cases_offline(monkeypatch, text, expected):
     targets = [t for q in article.quotes for t in q.targets]
     assert targets, "the quote's organization was not found"
     assert targets[0].stance == expected, targets[0].scores
+
+
+@SHIPPED
+def test_stance_is_classified_per_batch_and_a_failing_article_is_the_only_one_lost():
+    from stance.classifier.model import StanceClassifier
+    from stance.pipeline import Extractor
+
+    class FailsOnBad:
+        """The shipped classifier, except that any call holding the article 'bad' fails."""
+
+        def __init__(self):
+            self.inner, self.calls = StanceClassifier.load(), []
+
+        def fill(self, articles):
+            self.calls.append([a.id for a in articles])
+            if any(a.id == "bad" for a in articles):
+                raise RuntimeError("broken")
+            return self.inner.fill(articles)
+
+    classifier, errors = FailsOnBad(), []
+    texts = {
+        a: f"Minister {a.title()} said the Red Cross had done heroic work." for a in ("one", "bad", "two")
+    }
+    articles = [Article(name, text) for name, text in texts.items()]
+    done = list(Extractor(extractor="rules", classifier=classifier)(articles, on_error=errors.append))
+    assert [a.id for a in done] == ["one", "two"]
+    assert errors == ["bad: stance failed: RuntimeError: broken"]
+    assert classifier.calls[0] == ["one", "bad", "two"]  # one call for the whole batch first
+    assert all(t.stance for a in done for q in a.quotes for t in q.targets)
+    assert all(q.targets for a in done for q in a.quotes)
