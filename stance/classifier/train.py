@@ -294,6 +294,7 @@ def write_card(output: Path, evaluations: dict[str, dict[str, float]], sources: 
     meta = json.loads((output / CONFIG_NAME).read_text(encoding="utf-8"))
     train = meta["training"]
     form = InputFormat(**meta.get("inputs", {}))
+    packaged = meta["base_model"] == PACKAGED_ENCODER
     passage = ("`speaker: passage`" if form.speaker else "the passage") + (
         " with every mention of it marked `<< … >>`" if form.marks else " (mentions not marked)"
     )
@@ -304,7 +305,8 @@ def write_card(output: Path, evaluations: dict[str, dict[str, float]], sources: 
         f"organization's name, then {passage}, at most {form.window} characters around the first",
         "mention (`stance/classifier/inputs.py`). `stance label` and `stance classify` load it by default.",
         "",
-        f"- Base encoder: `{meta['base_model']}` (all-MiniLM-L6-v2, 22.7M parameters, from its pip package).",
+        f"- Base encoder: `{meta['base_model']}`"
+        + (" (all-MiniLM-L6-v2, 22.7M parameters, from its pip package)." if packaged else "."),
         f"- Stored here: a LoRA adapter (r={train['lora_r']} on query/key/value/dense) and the"
         " classification head, in safetensors.",
         f"- Inputs cut at {meta['max_length']} word pieces.",
