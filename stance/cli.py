@@ -395,6 +395,9 @@ def train_stance_command(
     ] = None,
     eval_every: Annotated[int, typer.Option(help="Steps between dev evaluations.")] = 100,
     patience: Annotated[int, typer.Option(help="Dev evaluations without improvement before stopping.")] = 4,
+    select_after: Annotated[
+        float, typer.Option(help="Keep the best dev evaluation from this many epochs on (early stopping).")
+    ] = 1.0,
     seed: Annotated[int, typer.Option(help="Seed for sampling, shuffling and initialisation.")] = 13,
     marks: Annotated[bool, typer.Option(help="Wrap the target's mentions in << >> in the input.")] = True,
     speaker: Annotated[bool, typer.Option(help="Put 'speaker:' before the passage in the input.")] = True,
@@ -419,6 +422,7 @@ def train_stance_command(
         max_pairs_per_set=max_pairs_per_set,
         eval_every=eval_every,
         patience=patience,
+        select_after_epochs=select_after,
         seed=seed,
         marks=marks,
         speaker=speaker,

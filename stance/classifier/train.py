@@ -8,8 +8,8 @@
 3. Fine-tune a LoRA adapter (r=16 on query/key/value/dense) and the classification head, with
    class weights (by default the inverse square root of frequency) against the mass of neutral
    labels.
-4. Every `eval_every` steps score dev; keep the adapter with the best dev macro-F1 and stop after
-   `patience` evaluations without improvement.
+4. Every `eval_every` steps score dev; from `select_after_epochs` on, keep the adapter with the
+   best dev macro-F1 and stop after `patience` evaluations without improvement.
 5. Fit a temperature on dev (scaling logits to minimise dev log-loss), save adapter, config, card.
 """
 
@@ -50,6 +50,9 @@ class StanceTrainingConfig:
     window: int = WINDOW
     eval_every: int = 100  # steps
     patience: int = 4  # evaluations without a better dev macro-F1
+    # Early stopping chooses among evaluations from this many epochs on: on a few hundred dev
+    # pairs an early spike can pick a model that has not seen the training data once.
+    select_after_epochs: float = 1.0
     seed: int = 13
 
     def input_format(self) -> InputFormat:
@@ -195,6 +198,7 @@ def train_stance(
     optimizer = torch.optim.AdamW(params, lr=config.learning_rate, weight_decay=0.01)
     per_epoch = math.ceil(len(data) / config.batch_size)
     steps = config.epochs * per_epoch
+    first_eligible = min(steps, math.ceil(config.select_after_epochs * per_epoch))
     schedule = get_linear_schedule_with_warmup(optimizer, int(0.06 * steps), steps)
     n_tokens = sum(len(ids) for ids in data["input_ids"])
     print(f"{len(pairs)} pairs, {n_tokens} tokens an epoch; {steps} steps", file=sys.stderr)
@@ -222,6 +226,8 @@ def train_stance(
             scores = pair_scores(classifier, dev_pairs)
             history.append({"step": step, "dev_macro_f1": scores["macro_f1"]})
             print(f"step {step}: dev macro-F1 {scores['macro_f1']:.3f}", file=sys.stderr)
+            if step < first_eligible:
+                continue  # logged, but a model that has not seen the training data once is not kept
             if best is None or scores["macro_f1"] > best["macro_f1"]:
                 best, stale = scores, 0
                 model.save_pretrained(str(output))
