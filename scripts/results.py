@@ -222,6 +222,7 @@ def spacy_table(rows: list[Row]) -> list[str]:
 
 
 SWEEP_LOG = "eval/stance_sweep.h100.jsonl"
+STANCE_SPEED = "python scripts/stance_speed.py data/polnear-stance.dev.jsonl data/newsmtsc.devtest_rw.jsonl"
 
 
 def sweep_table() -> list[str]:
@@ -245,6 +246,15 @@ SECTIONS = {
         "in the same run on the same machine: compare the ratio, not the seconds.",
         lambda: [],
         lambda _rows: speed_table(),
+    ),
+    "stance-speed": (
+        "Speed of the stance step",
+        "The classifier alone on gold quotes and targets, timed both ways in the same process: "
+        "article by article (how the pipeline ran it before), and eight articles a call in "
+        "length-sorted batches of eight pairs (how `stance label` runs it now; `stance classify` "
+        "takes 64 articles a call).",
+        lambda: [],
+        lambda _rows: [*run(STANCE_SPEED).strip().splitlines(), "", f"Table: `{STANCE_SPEED}`."],
     ),
     "stance": (
         "Stance toward organizations",

@@ -135,22 +135,8 @@ class Extractor:
                     on_error(f"{article.id}: extraction failed: {err.__class__.__name__}: {err}")
                     continue
                 built.append(article)
-            yield from self._classify(built, on_error)
+            if self.classifier is not None:
+                from stance.classifier.model import fill_batch
 
-    def _classify(self, articles: list[Article], on_error: Callable[[str], None] | None) -> list[Article]:
-        """Stance for the targets of a whole batch at once (fewer, fuller forward passes); if that
-        fails, article by article, so only a broken article is lost."""
-        if self.classifier is None or not articles:
-            return articles
-        try:
-            return self.classifier.fill(articles)
-        except Exception:
-            if on_error is None:
-                raise
-        kept = []
-        for article in articles:
-            try:
-                kept += self.classifier.fill([article])
-            except Exception as err:
-                on_error(f"{article.id}: stance failed: {err.__class__.__name__}: {err}")
-        return kept
+                built = fill_batch(self.classifier, built, on_error)
+            yield from built

@@ -8,7 +8,7 @@ softmax probabilities divided by a temperature fitted on dev (`stance_classifier
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import torch
@@ -81,8 +81,9 @@ class StanceClassifier:
         )
 
     @torch.inference_mode()
-    def logits(self, pairs: Sequence[PairText], batch_size: int = 64) -> torch.Tensor:
-        """Raw logits, batches sorted by length so padding stays small."""
+    def logits(self, pairs: Sequence[PairText], batch_size: int = 8) -> torch.Tensor:
+        """Raw logits, in small batches of similar length: on a CPU padding costs more than small
+        batches do (`scripts/stance_speed.py` measures it)."""
         order = sorted(range(len(pairs)), key=lambda i: len(pairs[i].passage))
         out = torch.zeros(len(pairs), len(STANCES))
         device = next(self.model.parameters()).device
@@ -92,7 +93,7 @@ class StanceClassifier:
             out[chunk] = self.model(**batch).logits.float().cpu()
         return out
 
-    def scores(self, pairs: Sequence[PairText], batch_size: int = 64) -> torch.Tensor:
+    def scores(self, pairs: Sequence[PairText], batch_size: int = 8) -> torch.Tensor:
         return (self.logits(pairs, batch_size) / self.temperature).softmax(-1)
 
     def fill(self, articles: list[Article]) -> list[Article]:
@@ -104,6 +105,28 @@ class StanceClassifier:
                 target.scores = {label: round(p, 4) for label, p in zip(STANCES, row, strict=True)}
                 target.stance = STANCES[max(range(len(STANCES)), key=row.__getitem__)]
         return articles
+
+
+def fill_batch(
+    classifier: StanceClassifier, articles: list[Article], on_error: Callable[[str], None] | None
+) -> list[Article]:
+    """Stance for the targets of many articles at once (fewer, fuller forward passes); if that
+    fails, article by article, so only a broken article is lost (reported through `on_error`;
+    without it the error is raised)."""
+    if not articles:
+        return articles
+    try:
+        return classifier.fill(articles)
+    except Exception:
+        if on_error is None:
+            raise
+    kept = []
+    for article in articles:
+        try:
+            kept += classifier.fill([article])
+        except Exception as err:
+            on_error(f"{article.id}: stance failed: {err.__class__.__name__}: {err}")
+    return kept
 
 
 def new_classifier(encoder: str) -> torch.nn.Module:
