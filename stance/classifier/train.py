@@ -275,8 +275,8 @@ def train_stance(
 
 SOURCES = {
     "polnear-stance": "the project's own labels on PolNeAR quotes (`eval/stance_labels/`, "
-    "guidelines in `eval/guidelines.md`), text from PolNeAR v1.0.0 (Newell et al. 2018), via "
-    "`stance convert polnear-stance`",
+    "guidelines in `eval/guidelines.md`; the annotators were AI assistant sessions, not people), "
+    "text from PolNeAR v1.0.0 (Newell et al. 2018), via `stance convert polnear-stance`",
     "directed-sentiment": "directed sentiment between entities in political news (Park et al. 2021), "
     "via `stance convert directed-sentiment`",
     "newsmtsc": "NewsMTSC, sentiment toward persons in news (Hamborg & Donnay 2021), "
