@@ -2,7 +2,9 @@
 
     python scripts/stance_sweep.py --variants recipe no-marks --seeds 13 14 15 --log out/sweep.jsonl
 
-Every variant is the shipped recipe (models/stance/README.md) with one thing changed. Each run
+Every variant is the recipe (models/stance/README.md, as it stood before early stopping waited
+for the first epoch) with one thing changed, and what that change needs: `cap-6000` also repeats
+the project's labels 3 times to keep their share, `own-only` runs 10 epochs on its small set. Each run
 trains with `stance.classifier.train.train_stance` into a scratch folder and appends one JSON line
 to --log: the best dev macro-F1 and accuracy (early stopping picks the best evaluation, so the
 figure is optimistic for every variant alike), the step it came at, and the seconds taken. The
