@@ -267,7 +267,8 @@ SECTIONS = {
         "optimistic, since dev chose its checkpoint and fitted its temperature. The other three "
         "sets were held out from training, but not wholly from choices: a first retrain on the "
         "round-4 labels kept a checkpoint from step 300 (0.8 epoch) on a dev spike, and its scores "
-        "here fell (59.8, 72.2, 70.2); early stopping now chooses from the first full epoch on.",
+        "here fell (59.8, 72.2, 70.2: the card's command with `--select-after 0`); early "
+        "stopping now chooses from the first full epoch on.",
         stance_rows,
         stance_table,
     ),

@@ -59,6 +59,11 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
+def _command_line() -> str:
+    """This invocation as a user would type it, for model cards."""
+    return "stance " + " ".join(sys.argv[1:]) if sys.argv[0].endswith("stance") else " ".join(sys.argv)
+
+
 class _Errors:
     """One-line reports of articles that could not be processed; the batch goes on."""
 
@@ -354,7 +359,7 @@ def train_extractor(
         held_out = {path.name: read_records(path) for path in test or []}
     except (OSError, RecordError) as err:
         raise _fail(str(err)) from None
-    command = "stance " + " ".join(sys.argv[1:]) if sys.argv[0].endswith("stance") else " ".join(sys.argv)
+    command = _command_line()
     if not decoding_only:
         train_tagger(train_articles, dev_articles, output, config, command)
     best = tune_decoding(output, dev_articles, command)
@@ -439,7 +444,7 @@ def train_stance_command(
         held_out = {path.name: read_records(path) for path in test or []}
     except (OSError, RecordError, ValueError) as err:
         raise _fail(str(err)) from None
-    command = "stance " + " ".join(sys.argv[1:]) if sys.argv[0].endswith("stance") else " ".join(sys.argv)
+    command = _command_line()
     best = train_stance(train_sets, dev_articles, output, config, command, times)
     classifier = StanceClassifier.load(output)
     evaluations = {f"{dev.name} (dev)": best}
