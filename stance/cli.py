@@ -12,13 +12,13 @@ import typer
 from tqdm import tqdm
 
 from stance import evaluation
-from stance.classify import fill_majority, label_priors
+from stance.majority import fill_majority, label_priors
 from stance.evaluation import report as eval_report
 from stance.io import ArticleWriter, InputError, iter_articles, output_format, read_records
 from stance.nlp import DEFAULT_SPACY_MODEL, ModelMissingError
 from stance.pipeline import DEFAULT_EXTRACTOR, Extractor
 from stance.records import RecordError
-from stance.report import quote_table
+from stance.table import quote_table
 from stance.targets import TargetList
 
 app = typer.Typer(

@@ -10,7 +10,8 @@ from conftest import ROOT, span_of
 
 from stance.tagger.bio import LABELS, spans_to_tags, tags_to_spans
 from stance.tagger.decode import group_spans
-from stance.tagger.model import constrained_decode, resolve_encoder, windows
+from stance.encoder import resolve_encoder
+from stance.tagger.model import constrained_decode, windows
 
 
 @pytest.fixture(scope="module")

@@ -16,9 +16,9 @@ import torch
 from stance.classifier.inputs import DEFAULT_FORMAT, InputFormat, PairText, pair_text
 from stance.errors import ModelMissingError
 from stance.records import STANCES, Article
-from stance.tagger.model import quiet_loading, resolve_encoder
+from stance.encoder import quiet_loading, resolve_encoder, shipped_model
 
-DEFAULT_STANCE_MODEL = Path(__file__).resolve().parent.parent.parent / "models" / "stance"
+DEFAULT_STANCE_MODEL = shipped_model("stance")
 CONFIG_NAME = "stance_classifier.json"
 LABEL_ID = {label: i for i, label in enumerate(STANCES)}
 

@@ -28,14 +28,8 @@ from stance.kinds import kind_from_marks
 from stance.records import Article, Quote, Span
 from stance.tagger.bio import LABEL_ID, LABELS, article_spans, spans_to_tags
 from stance.tagger.decode import group_spans
-from stance.tagger.model import (
-    CONFIG_NAME,
-    PACKAGED_ENCODER,
-    QuoteTagger,
-    portable_adapter_config,
-    resolve_encoder,
-    windows,
-)
+from stance.encoder import PACKAGED_ENCODER, portable_adapter_config, resolve_encoder
+from stance.tagger.model import CONFIG_NAME, QuoteTagger, windows
 
 
 @dataclass
