@@ -12,12 +12,26 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from stance.classifier.model import StanceModelMissingError
-from stance.nlp import DEFAULT_SPACY_MODEL, ModelMissingError
-from stance.pipeline import DEFAULT_EXTRACTOR, EXTRACTOR_NAMES, Extractor
+from stance.defaults import DEFAULT_EXTRACTOR, DEFAULT_SPACY_MODEL, EXTRACTOR_NAMES
+from stance.errors import ModelMissingError, StanceModelMissingError
 from stance.records import KINDS, STANCES, Article, Quote, RecordError, Span, Target
-from stance.targets import TargetList
+
+if TYPE_CHECKING:
+    from stance.pipeline import Extractor
+    from stance.targets import TargetList
+
+# spaCy and torch load on first use, not on `import stance`: `stance --help` answers at once.
+_LAZY = {"Extractor": "stance.pipeline", "TargetList": "stance.targets"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'stance' has no attribute {name!r}")
 
 __all__ = [
     "KINDS",
@@ -45,6 +59,8 @@ def _articles(texts: Iterable[str | Article] | str) -> list[Article]:
 
 
 def _target_list(targets: TargetList | str | Path | None) -> TargetList | None:
+    from stance.targets import TargetList
+
     if targets is None or isinstance(targets, TargetList):
         return targets
     return TargetList.read(targets)
@@ -62,6 +78,8 @@ def extract(
     path of a target file ('Name | alias | alias' per line); ``extractor`` one of
     ``EXTRACTOR_NAMES``. Stances stay None.
     """
+    from stance.pipeline import Extractor
+
     return list(Extractor(spacy_model, _target_list(targets), extractor)(_articles(texts)))
 
 
@@ -78,6 +96,7 @@ def label(
     raises StanceModelMissingError.
     """
     from stance.classifier.model import StanceClassifier
+    from stance.pipeline import Extractor
 
     classifier = StanceClassifier.load(stance_model)
     found = Extractor(spacy_model, _target_list(targets), extractor, classifier=classifier)

@@ -1,25 +1,41 @@
-"""The `stance` command line: parses options and calls the library, nothing more."""
+"""The `stance` command line: parses options and calls the library, nothing more.
+
+Only light modules are imported here; spaCy, torch and the models load inside the commands
+that need them, after every input, option and the output path has been checked.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
+import traceback
+import warnings
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from tqdm import tqdm
 
-from stance import evaluation
-from stance.majority import fill_majority, label_priors
-from stance.evaluation import report as eval_report
-from stance.io import ArticleWriter, InputError, iter_articles, output_format, read_records
-from stance.nlp import DEFAULT_SPACY_MODEL, ModelMissingError
-from stance.pipeline import DEFAULT_EXTRACTOR, Extractor
-from stance.records import RecordError
-from stance.table import quote_table
-from stance.targets import TargetList
+from stance import __version__
+from stance.defaults import DEFAULT_EXTRACTOR, DEFAULT_SPACY_MODEL, EXTRACTOR_NAMES
+from stance.errors import ModelMissingError
+from stance.io import (
+    ArticleWriter,
+    Collection,
+    InputError,
+    OutputError,
+    Problems,
+    check_output,
+    printable,
+    read_records,
+    resume_ids,
+)
+from stance.progress import Progress
+from stance.records import Article, RecordError
+
+if TYPE_CHECKING:
+    from stance.pipeline import Extractor
 
 app = typer.Typer(
     help="Find quotes in news articles, who said them, the organizations they talk about, "
@@ -28,11 +44,29 @@ app = typer.Typer(
     add_completion=False,
 )
 
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"stance {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """Find quotes in news articles, who said them, the organizations they talk about, and the
+    speaker's stance toward each."""
+
+
 Inputs = Annotated[
     list[str],
     typer.Argument(
-        help="Folders of .txt/.md files, .jsonl, .csv or .parquet files, "
-        "or a dataset name or save_to_disk folder for `datasets`.",
+        help="Folders of .txt/.md files, .jsonl, .csv or .parquet files, a `datasets` save_to_disk "
+        "folder, or hf:NAME for a dataset on the Hugging Face Hub.",
         show_default=False,
     ),
 ]
@@ -52,27 +86,31 @@ TextColumn = Annotated[str, typer.Option(help="Column holding the text in .jsonl
 IdColumn = Annotated[str, typer.Option(help="Column holding the article id.")]
 Split = Annotated[str, typer.Option(help="Split to read from a `datasets` dataset.")]
 SpacyModel = Annotated[str, typer.Option(help="spaCy pipeline (package name or path) for parse and NER.")]
+Resume = Annotated[
+    bool,
+    typer.Option(
+        "--resume",
+        help="Continue an interrupted run: keep the complete records already in the .jsonl output, "
+        "process the rest.",
+    ),
+]
+Overwrite = Annotated[bool, typer.Option("--overwrite", help="Replace an existing output file.")]
+Quiet = Annotated[
+    bool, typer.Option("--quiet", "-q", help="No progress and no summary; problems still print.")
+]
+Verbose = Annotated[
+    bool, typer.Option("--verbose", "-v", help="Also say what loads, and give tracebacks of failures.")
+]
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    typer.echo(f"stance: {message}", err=True)
+    typer.echo(f"stance: {printable(message)}", err=True)
     return typer.Exit(code)
 
 
 def _command_line() -> str:
     """This invocation as a user would type it, for model cards."""
     return "stance " + " ".join(sys.argv[1:]) if sys.argv[0].endswith("stance") else " ".join(sys.argv)
-
-
-class _Errors:
-    """One-line reports of articles that could not be processed; the batch goes on."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    def __call__(self, message: str) -> None:
-        self.count += 1
-        tqdm.write(f"stance: {message}", file=sys.stderr)
 
 
 ExtractorName = Annotated[
@@ -92,54 +130,144 @@ StanceModel = Annotated[
     typer.Option(help="Stance classifier folder (default: models/stance)."),
 ]
 
+Process = Callable[[Iterable[Article], Problems], Iterator[Article]]
 
-def _pipeline(
+
+def _counted(articles: Iterable[Article], skip: set[str], counter: list[int], progress: Progress):
+    """The articles, counting each one read (counter[0]) and leaving out those already done."""
+    for article in articles:
+        counter[0] += 1
+        if article.id in skip:
+            counter[1] += 1
+            progress.update()
+            continue
+        yield article
+
+
+def _run(
+    inputs: list[str],
     output: Path,
+    prepare: Callable[[], Process],
+    *,
+    text_column: str = "text",
+    id_column: str = "id",
+    split: str = "train",
+    resume: bool = False,
+    overwrite: bool = False,
+    quiet: bool = False,
+    verbose: bool = False,
+) -> None:
+    """Check everything, then load (``prepare``) and stream the inputs through it into the output.
+
+    Records in = records out + records reported: every article read is either written or named
+    in one line on stderr, and the last line gives the counts.
+    """
+    try:
+        check_output(output, inputs, resume=resume, overwrite=overwrite)
+    except OutputError as err:
+        raise _fail(str(err)) from None
+    progress = Progress(quiet=quiet)
+
+    def say(message: str) -> None:
+        progress.write(f"stance: {message}")
+
+    read_problems, run_problems = Problems(say), Problems(say)
+    collection = Collection(inputs, text_column, id_column, split, on_error=read_problems)
+    if not collection.sources:
+        raise _fail(f"no input can be read (see above); {output} left as it was")
+    try:
+        if verbose:
+            progress.write("stance: loading models…")
+        process = prepare()
+    except (InputError, ModelMissingError, ValueError, OSError) as err:
+        raise _fail(str(err)) from None
+    done = resume_ids(output) if resume else set()
+    progress.set_total(collection.total())
+    counter = [0, 0]  # articles read, articles skipped as already done
+    written = quotes = 0
+    writer = None
+    try:
+        writer = ArticleWriter(output, append=resume)
+        with progress:
+            for article in process(_counted(collection, done, counter, progress), run_problems):
+                writer.write(article)
+                written += 1
+                quotes += len(article.quotes)
+                progress.update()
+        writer.close()
+    except KeyboardInterrupt:
+        if writer is not None:
+            writer.close(complete=False)
+        if output.suffix.lower() == ".jsonl":
+            hint = (
+                f"{written} more articles written to {output}; run the same command with --resume to continue"
+            )
+        else:
+            hint = f"{output} not written (a .csv/.parquet is made at the end; .jsonl can be resumed)"
+        raise _fail(f"interrupted: {hint}", code=130) from None
+    except OSError as err:
+        if writer is not None:
+            writer.close(complete=False)
+        raise _fail(f"{output}: cannot write ({err.strerror or err})") from None
+    except Exception as err:  # a bug of ours: one line, the traceback only with -v
+        if writer is not None:
+            writer.close(complete=False)
+        if verbose:
+            traceback.print_exc()
+        raise _fail(
+            f"internal error after {written} articles: {err.__class__.__name__}: {err} "
+            "(-v shows the traceback; .jsonl output can be continued with --resume)",
+            code=3,
+        ) from None
+    read, kept = counter
+    total = read + read_problems.lost
+    lost = total - kept - written
+    if not quiet:
+        kept_note = f"kept {kept} articles already in {output}; " if resume else ""
+        remaining = "more " if resume else ""
+        summary = (
+            f"{kept_note}wrote {written} of {total - kept} {remaining}articles ({quotes} quotes) to {output}"
+        )
+        if lost:
+            summary += f"; {lost} could not be read or processed (see above)"
+        typer.echo(summary, err=True)
+    if read_problems or run_problems:
+        raise typer.Exit(1)
+
+
+def _extraction(
     targets: Path | None,
     spacy_model: str,
     extractor_name: str,
     model: Path | None,
     stance: bool = False,
     stance_model: Path | None = None,
-) -> Extractor:
-    """The pipeline the options ask for, or a one-line error before any input is read."""
+) -> Callable[[], Process]:
+    """What `extract` and `label` run; options are checked now, models load when it is called."""
+    if extractor_name not in EXTRACTOR_NAMES:
+        raise _fail(f"unknown extractor {extractor_name!r}: choose one of {', '.join(EXTRACTOR_NAMES)}")
+    for folder, what in ((model, "quote tagger"), (stance_model, "stance model")):
+        if folder is not None and not folder.is_dir():
+            raise _fail(f"{folder}: no {what} here (no such folder)")
     try:
-        output_format(output)
+        from stance.targets import TargetList
+
         target_list = TargetList.read(targets) if targets else None
+    except (OSError, ValueError) as err:
+        raise _fail(f"{targets}: {err}") from None
+
+    def prepare() -> Process:
+        from stance.pipeline import Extractor
+
         classifier = None
         if stance:
-            from stance.classifier.model import StanceClassifier  # torch loads only when needed
+            from stance.classifier.model import StanceClassifier
 
             classifier = StanceClassifier.load(stance_model)
-        return Extractor(spacy_model, target_list, extractor_name, model, classifier)
-    except (InputError, ModelMissingError, ValueError) as err:
-        raise _fail(str(err)) from None
+        extractor: Extractor = Extractor(spacy_model, target_list, extractor_name, model, classifier)
+        return lambda articles, problems: extractor(articles, on_error=problems)
 
-
-def _run(
-    inputs: list[str],
-    output: Path,
-    extractor: Extractor,
-    text_column: str,
-    id_column: str,
-    split: str,
-) -> None:
-    """Stream the inputs through the pipeline into the output; one line per broken article."""
-    errors = _Errors()
-    n_articles = n_quotes = 0
-    try:
-        with ArticleWriter(output) as writer:
-            articles = iter_articles(inputs, text_column, id_column, split, on_error=errors)
-            progress = tqdm(articles, desc="articles", unit=" art", disable=None, file=sys.stderr)
-            for article in extractor(progress, on_error=errors):
-                writer.write(article)
-                n_articles += 1
-                n_quotes += len(article.quotes)
-    except InputError as err:
-        raise _fail(str(err)) from None
-    typer.echo(f"wrote {n_articles} articles, {n_quotes} quotes to {output}", err=True)
-    if errors.count:
-        raise _fail(f"{errors.count} input(s) could not be processed (see above)", code=1)
+    return prepare
 
 
 @app.command(epilog="Example: stance extract examples/ -o out/examples.jsonl")
@@ -153,10 +281,17 @@ def extract(
     spacy_model: SpacyModel = DEFAULT_SPACY_MODEL,
     extractor_name: ExtractorName = DEFAULT_EXTRACTOR,
     model: TaggerModel = None,
+    resume: Resume = False,
+    overwrite: Overwrite = False,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
 ) -> None:
     """Find quotes, cues, sources, canonical speakers and organization targets (stance left null)."""
-    extractor = _pipeline(output, targets, spacy_model, extractor_name, model)
-    _run(inputs, output, extractor, text_column, id_column, split)
+    prepare = _extraction(targets, spacy_model, extractor_name, model)
+    _run(
+        inputs, output, prepare, text_column=text_column, id_column=id_column, split=split,
+        resume=resume, overwrite=overwrite, quiet=quiet, verbose=verbose,
+    )  # fmt: skip
 
 
 @app.command(epilog="Example: stance label examples/ -o out/labelled.jsonl")
@@ -171,12 +306,30 @@ def label(
     extractor_name: ExtractorName = DEFAULT_EXTRACTOR,
     model: TaggerModel = None,
     stance_model: StanceModel = None,
+    resume: Resume = False,
+    overwrite: Overwrite = False,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
 ) -> None:
     """Extraction, then the speaker's stance toward every target, with calibrated scores."""
-    extractor = _pipeline(
-        output, targets, spacy_model, extractor_name, model, stance=True, stance_model=stance_model
-    )
-    _run(inputs, output, extractor, text_column, id_column, split)
+    prepare = _extraction(targets, spacy_model, extractor_name, model, stance=True, stance_model=stance_model)
+    _run(
+        inputs, output, prepare, text_column=text_column, id_column=id_column, split=split,
+        resume=resume, overwrite=overwrite, quiet=quiet, verbose=verbose,
+    )  # fmt: skip
+
+
+# Articles per stance call: many targets per call make fuller batches.
+_CLASSIFY_BATCH = 64
+
+
+def _unmentioned(article: Article, problems: Problems) -> None:
+    """Warn about targets the classifier cannot look at: they have no mention in the text."""
+    for i, quote in enumerate(article.quotes):
+        for target in quote.targets:
+            if not target.mentions:
+                message = f"{article.id}: quote {i}: target {target.name!r} has no mentions; not classified"
+                problems(message, lost=0)
 
 
 @app.command(epilog="Example: stance classify data/polnear-stance.dev.jsonl -o out/classified.jsonl")
@@ -184,30 +337,31 @@ def classify(
     records: Annotated[Path, typer.Argument(help="Records (.jsonl) that already carry quotes and targets.")],
     output: Output,
     stance_model: StanceModel = None,
+    resume: Resume = False,
+    overwrite: Overwrite = False,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
 ) -> None:
     """The stance step alone, on records that already have quotes and targets (gold, say): fills
     each target's stance and scores, keeps everything else."""
-    try:
-        output_format(output)
+    if stance_model is not None and not stance_model.is_dir():
+        raise _fail(f"{stance_model}: no stance model here (no such folder)")
+
+    def prepare() -> Process:
         from stance.classifier.model import StanceClassifier, fill_batch
 
         classifier = StanceClassifier.load(stance_model)
-    except (InputError, ModelMissingError) as err:
-        raise _fail(str(err)) from None
-    errors = _Errors()
-    n_targets = 0
-    articles = tqdm(iter_articles([records], on_error=errors), desc="articles", disable=None)
-    try:
-        with ArticleWriter(output) as writer:
-            while batch := list(islice(articles, 64)):  # many targets per call: fuller batches
-                for article in fill_batch(classifier, batch, errors):
-                    writer.write(article)
-                    n_targets += sum(len(q.targets) for q in article.quotes)
-    except InputError as err:
-        raise _fail(str(err)) from None
-    typer.echo(f"classified {n_targets} targets; wrote {output}", err=True)
-    if errors.count:
-        raise _fail(f"{errors.count} input(s) could not be processed (see above)", code=1)
+
+        def process(articles: Iterable[Article], problems: Problems) -> Iterator[Article]:
+            stream = iter(articles)  # one iterator for all batches: islice must not restart it
+            while batch := list(islice(stream, _CLASSIFY_BATCH)):
+                for article in batch:
+                    _unmentioned(article, problems)
+                yield from fill_batch(classifier, batch, problems)
+
+        return process
+
+    _run([str(records)], output, prepare, resume=resume, overwrite=overwrite, quiet=quiet, verbose=verbose)
 
 
 @app.command(
@@ -217,19 +371,26 @@ def majority(
     train: Annotated[Path, typer.Argument(help="Labelled records whose label shares make the baseline.")],
     records: Annotated[Path, typer.Argument(help="Records with quotes and targets to label.")],
     output: Output,
+    overwrite: Overwrite = False,
 ) -> None:
     """The majority-class stance baseline, for `stance eval` only: every target gets the most
     frequent stance of TRAIN, and TRAIN's label shares as scores."""
+    from stance.io import iter_articles
+    from stance.majority import fill_majority, label_priors
+
     try:
+        check_output(output, [train, records], overwrite=overwrite)
         priors = label_priors(iter_articles([train]))
-        with ArticleWriter(output) as writer:
-            for article in iter_articles([records]):
-                writer.write(fill_majority(article, priors))
-    except (InputError, RecordError, ValueError) as err:
+    except (InputError, OutputError, RecordError, ValueError) as err:
         raise _fail(f"{err}") from None
     best = max(priors, key=lambda label: priors[label])
     shares = ", ".join(f"{label} {share:.3f}" for label, share in priors.items())
-    typer.echo(f"labelled every target {best!r} (train shares: {shares}); wrote {output}", err=True)
+    typer.echo(f"labelling every target {best!r} (train shares: {shares})", err=True)
+
+    def prepare() -> Process:
+        return lambda articles, problems: (fill_majority(article, priors) for article in articles)
+
+    _run([str(records)], output, prepare, overwrite=True)
 
 
 @app.command(epilog="Example: stance convert polnear --split dev -o data/polnear.dev.jsonl")
@@ -241,25 +402,35 @@ def convert(
     ],
     src: Annotated[
         Path | None,
-        typer.Argument(help="The set's folder (default: $STANCE_DATA/<set>, $STANCE_DATA=../shared/data)."),
+        typer.Argument(help="The set's folder (default: $STANCE_DATA/<set>; in a checkout ../shared/data)."),
     ] = None,
     split: Annotated[
         str, typer.Option(help="Which split to convert; an unknown one is answered with the valid ones.")
     ] = "train",
+    overwrite: Overwrite = False,
 ) -> None:
     """Convert an annotated set into the record format (docs/format.md), one split at a time."""
     from stance.converters import convert as convert_set
 
     try:
-        output_format(output)
-        n_articles = n_quotes = 0
-        with ArticleWriter(output) as writer:
-            for article in convert_set(fmt, src, split):
-                writer.write(article)
-                n_articles += 1
-                n_quotes += len(article.quotes)
-    except (InputError, ValueError, FileNotFoundError) as err:
+        check_output(output, [src] if src else [], overwrite=overwrite)
+    except OutputError as err:
         raise _fail(str(err)) from None
+    n_articles = n_quotes = 0
+    # Converters sum up what they skipped in warnings: one readable line each, not Python's two.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            with ArticleWriter(output) as writer:
+                for article in convert_set(fmt, src, split):
+                    writer.write(article)
+                    n_articles += 1
+                    n_quotes += len(article.quotes)
+        except (InputError, ValueError, OSError) as err:
+            raise _fail(str(err)) from None
+        finally:
+            for warning in caught:
+                typer.echo(f"stance: warning: {warning.message}", err=True)
     typer.echo(f"wrote {n_articles} articles, {n_quotes} quotes to {output}", err=True)
 
 
@@ -279,20 +450,30 @@ def evaluate(
     seed: Annotated[int, typer.Option(help="Seed of the bootstrap.")] = 0,
 ) -> None:
     """Score predictions against gold: spans, speakers, targets and stance (docs/evaluation.md)."""
+    from stance import evaluation
+    from stance.evaluation import report as eval_report
+
     try:
         gold_articles = read_records(gold)
+        if not gold_articles:
+            raise RecordError(f"{gold}: no records to score against")
+        predictions = [read_records(path) for path in (pred, pred2) if path is not None]
+        if not any(predictions):
+            raise RecordError(f"{pred}: no records to score")
         evaluations = [
-            evaluation.evaluate(gold_articles, read_records(path), path.name, bootstrap, seed)
-            for path in (pred, pred2)
-            if path is not None
+            evaluation.evaluate(gold_articles, articles, path.name, bootstrap, seed)
+            for path, articles in zip([p for p in (pred, pred2) if p is not None], predictions, strict=True)
         ]
     except (OSError, RecordError, evaluation.EvaluationError) as err:
         raise _fail(str(err)) from None
     paired = evaluation.compare(*evaluations, bootstrap, seed) if len(evaluations) == 2 else None
     text = eval_report.markdown(evaluations, paired)
     if report is not None:
-        report.parent.mkdir(parents=True, exist_ok=True)
-        report.write_text(text, encoding="utf-8")
+        try:
+            report.parent.mkdir(parents=True, exist_ok=True)
+            report.write_text(text, encoding="utf-8")
+        except OSError as err:
+            raise _fail(f"{report}: cannot write the report ({err.strerror or err})") from None
     if as_json:
         typer.echo(json.dumps(eval_report.flat_json(evaluations, paired), indent=1, sort_keys=True))
     else:
@@ -460,16 +641,18 @@ def train_stance_command(
 
 @app.command(epilog="Example: stance show out/examples.jsonl --limit 20")
 def show(
-    records: Annotated[Path, typer.Argument(help="A .jsonl record file written by stance.")],
+    records: Annotated[Path, typer.Argument(help="A .jsonl, .csv or .parquet file written by stance.")],
     limit: Annotated[int, typer.Option(help="Rows to print at most (0: all).")] = 0,
     width: Annotated[int, typer.Option(help="Characters of each quote to print.")] = 50,
 ) -> None:
     """Print a short table of the quotes in a record file: speaker, organization, stance, quote."""
+    from stance.table import quote_table, read_rows
+
     try:
-        articles = read_records(records)
-    except (OSError, RecordError) as err:
+        rows = read_rows(records)
+    except (OSError, InputError, RecordError) as err:
         raise _fail(str(err)) from None
-    typer.echo(quote_table(articles, limit=limit, width=width))
+    typer.echo(quote_table(rows, limit=limit, width=width))
 
 
 if __name__ == "__main__":

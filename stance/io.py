@@ -11,11 +11,16 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import os
+import re
+import stat
+import tempfile
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from stance.records import Article, RecordError, article_from_dict
 
@@ -53,6 +58,44 @@ class InputError(ValueError):
     """A whole input that cannot be read: missing path, unknown format, missing column."""
 
 
+class OutputError(ValueError):
+    """An output that must not or cannot be written: it exists, it is an input, it is not writable."""
+
+
+def printable(text: str) -> str:
+    """Text safe to print or write as UTF-8: file names that are not UTF-8 (held by Python as lone
+    surrogates) show their bytes as ``\\xff``."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+class Problems:
+    """Collects one-line reports, counting how many records each cost, so a command can say
+    "wrote 128 of 130 articles": records in = records out + records reported."""
+
+    def __init__(self, echo: Callable[[str], None] | None = None) -> None:
+        self.echo = echo
+        self.messages: list[str] = []
+        self.lost = 0  # records that reports say are not in the output
+        self.warnings = 0  # reports that lose nothing (a duplicate id, a repaired character)
+
+    def __call__(self, message: str, lost: int = 1) -> None:
+        message = printable(message)
+        self.messages.append(message)
+        if lost:
+            self.lost += lost
+        else:
+            self.warnings += 1
+        if self.echo is not None:
+            self.echo(message)
+
+    def __len__(self) -> int:
+        return len(self.messages)
+
+
 def _one_line(err: BaseException, limit: int = 200) -> str:
     """The first line of an exception's message, shortened, so InputError stays one line."""
     lines = str(err).strip().splitlines()
@@ -60,11 +103,37 @@ def _one_line(err: BaseException, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _report(on_error: ErrorHandler | None, message: str) -> None:
-    """Report a problem with one row or file; in strict mode (no handler) it is fatal."""
+def _report(on_error: ErrorHandler | None, message: str, lost: int = 1) -> None:
+    """Report a problem with one row or file, and how many records it cost (0: a warning, the
+    record is kept); in strict mode (no handler) it is fatal."""
     if on_error is None:
         raise RecordError(message)
-    on_error(message)
+    if isinstance(on_error, Problems):
+        on_error(message, lost)
+    else:
+        on_error(message)  # any one-argument callable (list.append) is a handler too
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _without_surrogates(value: Any) -> tuple[Any, int]:
+    """The value with every lone surrogate (JSON's "\\ud83d" without its pair) replaced by U+FFFD,
+    which keeps every offset, and how many were replaced: UTF-8 cannot hold them."""
+    if isinstance(value, str):
+        return _SURROGATE.subn("\ufffd", value)
+    if isinstance(value, list):
+        pairs = [_without_surrogates(v) for v in value]
+        return [v for v, _ in pairs], sum(n for _, n in pairs)
+    if isinstance(value, dict):
+        out, count = {}, 0
+        for key, v in value.items():
+            (key, n1), (v, n2) = _without_surrogates(key), _without_surrogates(v)
+            out[key] = v
+            count += n1 + n2
+        return out, count
+    return value, 0
 
 
 # --------------------------------------------------------------------------- input resolution
@@ -94,25 +163,41 @@ def _looks_like_path(name: str) -> bool:
     )
 
 
+HUB_PREFIX = "hf:"
+
+
 def _resolve(item: str | Path) -> _Source:
-    """Decide how to read one input; local-path mistakes raise here, before any work is done."""
+    """Decide how to read one input; local-path mistakes raise here, before any work is done.
+
+    Only a name written ``hf:owner/name`` goes to the Hugging Face Hub: anything else that is not
+    on disk is a typo, answered at once instead of after a network time-out.
+    """
     name = str(item)
+    if isinstance(item, str) and name.startswith(HUB_PREFIX) and len(name) > len(HUB_PREFIX):
+        return _Source("hub", name[len(HUB_PREFIX) :])
     path = Path(item).expanduser()
-    if path.is_dir():
+    try:
+        is_dir, exists = path.is_dir(), path.exists()
+    except OSError as err:  # a name too long, a link loop
+        raise InputError(f"{printable(name)}: cannot be read ({_one_line(err)})") from None
+    if is_dir:
         return _Source("saved" if _is_saved_dataset(path) else "folder", name)
-    if path.exists():
+    if exists:
         suffix = path.suffix.lower()
         if suffix in TEXT_SUFFIXES:
             return _Source("text", name)
         if suffix in INPUT_SUFFIXES:
             return _Source(suffix[1:], name)
         raise InputError(
-            f"{name}: unsupported file type {suffix or '(no suffix)'!r}; "
+            f"{printable(name)}: unsupported file type {suffix or '(no suffix)'!r}; "
             f"supported: {', '.join(INPUT_SUFFIXES)}, a folder, or a `datasets` dataset"
         )
-    if isinstance(item, Path) or _looks_like_path(name):
-        raise InputError(f"{name}: no such file" if path.suffix else f"{name}: no such file or folder")
-    return _Source("hub", name)
+    if path.is_symlink():
+        raise InputError(f"{printable(name)}: a broken symbolic link")
+    local = isinstance(item, Path) or _looks_like_path(name)
+    hint = "" if local else f" (a Hub dataset is named {HUB_PREFIX}{name})"
+    what = "no such file" if path.suffix else "no such file or folder"
+    raise InputError(f"{printable(name)}: {what}{hint}")
 
 
 # --------------------------------------------------------------------------- rows to articles
@@ -177,51 +262,110 @@ def _read_text_file(path: Path) -> str:
         return f.read()
 
 
-def _walk(folder: Path) -> Iterator[Path]:
-    """Every .txt/.md file under folder, in sorted path order, lazily.
+def _file_problem(path: Path) -> str | None:
+    """Why a listed .txt/.md entry is not a file that can be read, or None if it is one.
+
+    Checked before opening: opening a FIFO would block forever.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "a broken symbolic link" if path.is_symlink() else "vanished while the folder was read"
+    except OSError as err:
+        if err.errno == 40:  # ELOOP
+            return "a symbolic link loop"
+        return f"cannot be read ({_one_line(err)})"
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe), not a regular file"
+    if stat.S_ISSOCK(mode):
+        return "a socket, not a regular file"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device, not a regular file"
+    return "not a regular file"
+
+
+def _walk(folder: Path, on_error: ErrorHandler | None) -> Iterator[Path | tuple[Path, str]]:
+    """Every .txt/.md entry under folder, in sorted path order, lazily; an entry that cannot be
+    read comes as (path, why), so the caller reports it instead of skipping it in silence.
 
     Hidden files and folders (.git, .ipynb_checkpoints) are skipped, and folder links are not
-    followed, so a link cycle cannot loop forever.
+    followed (each is reported once), so a link cycle cannot loop forever.
     """
-    with os.scandir(folder) as it:
-        entries = sorted(it, key=lambda e: e.name)
+    try:
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError as err:
+        yield folder, f"the folder cannot be listed ({_one_line(err)})"
+        return
     for entry in entries:
         if entry.name.startswith("."):
             continue
-        if entry.is_dir(follow_symlinks=False):
-            yield from _walk(Path(entry.path))
-        elif entry.is_file() and Path(entry.name).suffix.lower() in TEXT_SUFFIXES:
-            yield Path(entry.path)
+        path = Path(entry.path)
+        try:
+            real_dir = entry.is_dir(follow_symlinks=False)
+        except OSError:
+            real_dir = False
+        if real_dir:
+            yield from _walk(path, on_error)
+            continue
+        if entry.is_symlink() and os.path.isdir(path):
+            _report(on_error, f"{printable(str(path))}: a link to a folder, not followed", lost=0)
+            continue
+        if path.suffix.lower() not in TEXT_SUFFIXES:
+            continue
+        problem = _file_problem(path)
+        yield path if problem is None else (path, problem)
 
 
 def _read_folder(name: str, on_error: ErrorHandler | None) -> Iterator[tuple[str, Article]]:
     root = Path(name).expanduser()
-    found = False
-    for path in _walk(root):
-        found = True
+    for item in _walk(root, on_error):
+        if isinstance(item, tuple):
+            path, problem = item
+            _report(on_error, f"{printable(str(path))}: {problem}; skipped")
+            continue
+        path = item
+        shown = printable(str(path))
         try:
             text = _read_text_file(path)
         except UnicodeDecodeError as err:
-            _report(on_error, f"{path}: not valid UTF-8 ({err.reason} at byte {err.start}); skipped")
+            _report(on_error, f"{shown}: {_not_utf8(err)}; skipped")
             continue
         except OSError as err:
-            _report(on_error, f"{path}: cannot be read ({_one_line(err)}); skipped")
+            _report(on_error, f"{shown}: cannot be read ({_one_line(err)}); skipped")
             continue
-        yield str(path), Article(id=path.relative_to(root).as_posix(), text=text)
-    if not found:
-        raise InputError(
-            f"{name}: the folder has no .txt or .md files, and is not a `datasets` save_to_disk folder"
-        )
+        # An id must be UTF-8 like the rest of the record: bytes of a file name that is not show as \xff.
+        yield shown, Article(id=printable(path.relative_to(root).as_posix()), text=text)
+
+
+def _folder_count(name: str) -> int:
+    """How many .txt/.md entries a folder holds (each gives an article or one reported line)."""
+    return sum(1 for item in _walk(Path(name).expanduser(), lambda *_: None))
+
+
+def _not_utf8(err: UnicodeDecodeError) -> str:
+    data = err.object[:4] if isinstance(err.object, bytes) else b""
+    hint = " (it looks like UTF-16)" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
+    return f"not valid UTF-8{hint} ({err.reason} at byte {err.start})"
 
 
 def _read_single_text(name: str, on_error: ErrorHandler | None) -> Iterator[tuple[str, Article]]:
     path = Path(name).expanduser()
+    problem = _file_problem(path)
+    if problem is not None:
+        _report(on_error, f"{printable(name)}: {problem}; skipped")
+        return
     try:
         text = _read_text_file(path)
     except UnicodeDecodeError as err:
-        _report(on_error, f"{name}: not valid UTF-8 ({err.reason} at byte {err.start}); skipped")
+        _report(on_error, f"{printable(name)}: {_not_utf8(err)}; skipped")
         return
-    yield name, Article(id=path.name, text=text)
+    except OSError as err:
+        _report(on_error, f"{printable(name)}: cannot be read ({_one_line(err)}); skipped")
+        return
+    yield printable(name), Article(id=printable(path.name), text=text)
 
 
 def _jsonl_lines(path: Path) -> Iterator[tuple[int, str | UnicodeDecodeError]]:
@@ -243,11 +387,34 @@ def _jsonl_lines(path: Path) -> Iterator[tuple[int, str | UnicodeDecodeError]]:
                 yield lineno, line
 
 
-def _jsonl_article(line: str, text_column: str, id_column: str, default_id: str) -> Article:
+def _json_error(err: json.JSONDecodeError) -> str:
+    # Some messages end in "at" already ("Invalid control character at").
+    return f"invalid JSON ({err.msg.removesuffix(' at')} at column {err.colno})"
+
+
+def _load_json_line(line: str, where: str, on_error: ErrorHandler | None) -> Any:
+    """One JSON line; lone surrogates, which JSON allows and UTF-8 cannot write, become U+FFFD
+    (same length, so offsets hold) with a warning."""
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as err:
-        raise RecordError(f"invalid JSON ({err.msg} at column {err.colno})") from None
+        raise RecordError(_json_error(err)) from None
+    if _SURROGATE_ESCAPE.search(line):
+        obj, replaced = _without_surrogates(obj)
+        if replaced:
+            _report(on_error, f"{where}: {replaced} lone surrogate escape(s) replaced by U+FFFD", lost=0)
+    return obj
+
+
+def _jsonl_article(
+    line: str,
+    text_column: str,
+    id_column: str,
+    default_id: str,
+    where: str = "",
+    on_error: ErrorHandler | None = None,
+) -> Article:
+    obj = _load_json_line(line, where, on_error)
     if not isinstance(obj, dict):
         raise RecordError(f"a line must be a JSON object, not {type(obj).__name__}")
     if "quotes" in obj:  # a full record of our own format
@@ -268,11 +435,76 @@ def _read_jsonl(
             _report(on_error, f"{where}: not valid UTF-8 ({line.reason} at byte {line.start})")
             continue
         try:
-            article = _jsonl_article(line, text_column, id_column, f"{path.name}:{lineno}")
+            article = _jsonl_article(line, text_column, id_column, f"{path.name}:{lineno}", where, on_error)
         except RecordError as err:
             _report(on_error, f"{where}: {err}")
             continue
         yield where, article
+
+
+class _CsvLines:
+    """The physical lines of a CSV file, decoded one by one, with push-back.
+
+    A row that the csv module rejects (an unterminated quote, a stray quote) would otherwise
+    swallow or end the rest of the file: its lines after the first are pushed back and parsing
+    starts again there, so a broken row costs only its first line. A line that is not UTF-8
+    costs only itself.
+    """
+
+    def __init__(self, f: BinaryIO, name: str, on_error: ErrorHandler | None) -> None:
+        self.f, self.name, self.on_error = f, name, on_error
+        self.lineno = 0
+        self.pending: deque[tuple[int, str]] = deque()
+        self.taken: list[tuple[int, str]] = []  # lines read for the row being parsed
+
+    def __iter__(self) -> _CsvLines:
+        return self
+
+    def __next__(self) -> str:
+        if self.pending:
+            item = self.pending.popleft()
+            self.taken.append(item)
+            return item[1]
+        while True:
+            raw = self.f.readline()
+            if not raw:
+                raise StopIteration
+            self.lineno += 1
+            if self.lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]  # the byte-order mark spreadsheets put first
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as err:
+                _report(self.on_error, f"{self.name}:{self.lineno}: {_not_utf8(err)}; line skipped")
+                continue
+            self.taken.append((self.lineno, line))
+            return line
+
+    def row_start(self) -> int:
+        return self.taken[0][0] if self.taken else self.lineno
+
+    def resync(self) -> None:
+        """Drop the first line of the broken row; the lines after it are read again."""
+        self.pending.extendleft(reversed(self.taken[1:]))
+        self.taken = []
+
+
+def _csv_reader(lines: _CsvLines) -> Any:
+    # strict: a stray or unterminated quote raises instead of silently merging rows.
+    return csv.reader(lines, strict=True)
+
+
+def _csv_header(path: Path, name: str) -> list[str]:
+    """The header row of a CSV file; InputError if there is none."""
+    with open(path, "rb") as f:
+        lines = _CsvLines(f, name, None)
+        try:
+            header = next(_csv_reader(lines), None)
+        except (csv.Error, RecordError) as err:
+            raise InputError(f"{name}:1: cannot read the header ({_one_line(err)})") from None
+    if not header:
+        raise InputError(f"{name}: empty file, no header")
+    return header
 
 
 def _read_csv(
@@ -281,37 +513,42 @@ def _read_csv(
     path = Path(name).expanduser()
     # News articles can exceed csv's default field limit of 128 KiB.
     csv.field_size_limit(2**31 - 1)
-    # utf-8-sig: the same as utf-8, but drops the byte-order mark spreadsheets put first.
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        reader = csv.DictReader(f)
-        try:
-            header = reader.fieldnames
-        except (UnicodeDecodeError, csv.Error) as err:
-            raise InputError(f"{name}: cannot read the header ({_one_line(err)})") from None
-        _check_columns(name, text_column, header or [])
-        n_columns = len(header or [])
-        number = 0
+    header = _csv_header(path, name)
+    _check_columns(name, text_column, header)
+    n_columns = len(header)
+    number = 0  # data rows, for default ids
+    with open(path, "rb") as f:
+        lines = _CsvLines(f, name, on_error)
+        reader = _csv_reader(lines)
+        next(reader)
         while True:
+            lines.taken = []
             try:
-                row = next(reader)
+                cells = next(reader)
             except StopIteration:
                 return
-            except (UnicodeDecodeError, csv.Error) as err:
-                # The reader cannot resynchronise after a broken row: the rest of the file is lost.
-                _report(on_error, f"{name}: after row {number}: {_one_line(err)}; rest of the file skipped")
-                return
-            number += 1
-            where = f"{name}: row {number}"
-            if None in row:  # DictReader files surplus cells under the key None
-                _report(on_error, f"{where}: {n_columns + len(row[None])} cells, the header has {n_columns}")
+            except csv.Error as err:
+                start = lines.row_start()
+                _report(on_error, f"{name}:{start}: {_one_line(err)}; the row that starts there skipped")
+                lines.resync()
+                reader = _csv_reader(lines)
                 continue
+            if not cells:
+                continue  # a blank line
+            number += 1
+            where = f"{name}:{lines.row_start()}"
+            if len(cells) > n_columns:
+                _report(on_error, f"{where}: {len(cells)} cells, the header has {n_columns}; skipped")
+                continue
+            row = dict(zip(header, cells + [""] * (n_columns - len(cells)), strict=True))
             if not row.get(text_column):
-                _report(on_error, f"{where}: empty {text_column!r} cell")
+                _report(on_error, f"{where}: empty {text_column!r} cell; skipped")
                 continue
             yield where, _row_article(row, text_column, id_column, f"{path.name}:{number}")
 
 
-def _parquet_rows(name: str, text_column: str) -> Iterator[dict[str, Any]]:
+def _parquet_file(name: str, text_column: str) -> Any:
+    """The opened ParquetFile, its schema checked; InputError if it cannot be used at all."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -324,15 +561,41 @@ def _parquet_rows(name: str, text_column: str) -> Iterator[dict[str, Any]]:
     column_type = schema.field(text_column).type
     if not (pa.types.is_string(column_type) or pa.types.is_large_string(column_type)):
         raise InputError(f"{name}: column {text_column!r} holds {column_type}, not text")
-    for batch in pf.iter_batches(batch_size=_PARQUET_BATCH):
-        yield from batch.to_pylist()
+    return pf
 
 
 def _read_parquet(
     name: str, text_column: str, id_column: str, on_error: ErrorHandler | None
 ) -> Iterator[tuple[str, Article]]:
-    rows = _parquet_rows(name, text_column)
-    yield from _rows_to_articles(rows, name, Path(name).name, text_column, id_column, on_error)
+    """Rows row group by row group: a corrupt group costs its own rows (reported), not the file."""
+    pf = _parquet_file(name, text_column)
+    label = Path(name).name
+    number = 0
+    for group in range(pf.num_row_groups):
+        size = pf.metadata.row_group(group).num_rows
+        first, done = number, 0
+        try:
+            for batch in pf.iter_batches(batch_size=_PARQUET_BATCH, row_groups=[group]):
+                rows = batch.to_pylist()
+                for row in rows:
+                    number += 1
+                    done += 1
+                    where = f"{name}: row {number}"
+                    try:
+                        article = _row_article(row, text_column, id_column, f"{label}:{number}")
+                    except RecordError as err:
+                        _report(on_error, f"{where}: {err}")
+                        continue
+                    yield where, article
+        except Exception as err:  # pyarrow raises OSError, ArrowException, UnicodeDecodeError
+            lost = max(size - done, 1)
+            _report(
+                on_error,
+                f"{name}: row group {group} (rows {first + 1}-{first + size}) cannot be read "
+                f"({_one_line(err)}); {lost} row(s) skipped",
+                lost=lost,
+            )
+            number = first + size
 
 
 def _dataset_rows(dataset: Any, name: str, text_column: str) -> Iterator[dict[str, Any]]:
@@ -354,9 +617,8 @@ def _dataset_rows(dataset: Any, name: str, text_column: str) -> Iterator[dict[st
         yield row
 
 
-def _read_saved(
-    name: str, split: str, text_column: str, id_column: str, on_error: ErrorHandler | None
-) -> Iterator[tuple[str, Article]]:
+def _saved_dataset(name: str, split: str) -> Any:
+    """The split of a save_to_disk folder; InputError if it cannot be loaded."""
     import datasets
 
     try:
@@ -370,6 +632,13 @@ def _read_saved(
             splits = ", ".join(dataset)
             raise InputError(f"{name}: no split {split!r} (splits: {splits}); choose one with --split")
         dataset = dataset[split]
+    return dataset
+
+
+def _read_saved(
+    name: str, split: str, text_column: str, id_column: str, on_error: ErrorHandler | None
+) -> Iterator[tuple[str, Article]]:
+    dataset = _saved_dataset(name, split)
     rows = _dataset_rows(dataset, name, text_column)
     label = Path(name).expanduser().resolve().name
     yield from _rows_to_articles(rows, name, label, text_column, id_column, on_error)
@@ -393,24 +662,97 @@ def _read_hub(
 # --------------------------------------------------------------------------- public readers
 
 
+def _check_source(source: _Source, text_column: str, split: str) -> None:
+    """Open a whole input far enough to know it can be read (header, columns, split), so a
+    command can say so before any model loads. Raises InputError."""
+    kind, name = source.kind, source.name
+    if kind == "csv":
+        _check_columns(name, text_column, _csv_header(Path(name).expanduser(), name))
+    elif kind == "parquet":
+        _parquet_file(name, text_column)
+    elif kind == "folder":
+        if not any(True for _ in _walk(Path(name).expanduser(), lambda *_: None)):
+            raise InputError(
+                f"{name}: the folder has no .txt or .md files, and is not a `datasets` save_to_disk folder"
+            )
+    elif kind == "saved":
+        _saved_dataset(name, split)
+
+
+def _count(source: _Source, split: str) -> int | None:
+    """How many records an input holds, where that is cheap to know (a progress bar's total)."""
+    path = Path(source.name).expanduser()
+    if source.kind == "folder":
+        return _folder_count(source.name)
+    if source.kind == "text":
+        return 1
+    if source.kind == "jsonl":
+        return sum(1 for _ in _jsonl_lines(path))
+    if source.kind == "parquet":
+        import pyarrow.parquet as pq
+
+        return pq.ParquetFile(path).metadata.num_rows
+    if source.kind == "saved":
+        return len(_saved_dataset(source.name, split))
+    return None
+
+
+class Collection:
+    """The inputs of one run, checked before any work is done: each whole input that cannot be
+    read is reported once (or, in strict mode, raises InputError) and left out, so one bad file
+    among many does not stop the run. Iterate it for the articles, in order."""
+
+    def __init__(
+        self,
+        inputs: Sequence[str | Path],
+        text_column: str = "text",
+        id_column: str = "id",
+        split: str = "train",
+        on_error: ErrorHandler | None = None,
+    ) -> None:
+        self.text_column, self.id_column, self.split, self.on_error = text_column, id_column, split, on_error
+        self.sources: list[_Source] = []
+        self.rejected = 0
+        for item in inputs:
+            try:
+                source = _resolve(item)
+                _check_source(source, text_column, split)
+            except InputError as err:
+                if on_error is None:
+                    raise
+                self.rejected += 1
+                _report(on_error, f"{err}; input skipped")
+                continue
+            self.sources.append(source)
+
+    def total(self) -> int | None:
+        """The number of records in all inputs, or None if some input cannot tell cheaply."""
+        counts = [_count(source, self.split) for source in self.sources]
+        return None if any(c is None for c in counts) else sum(c for c in counts if c is not None)
+
+    def __iter__(self) -> Iterator[Article]:
+        return _iter_sources(self.sources, self.text_column, self.id_column, self.split, self.on_error)
+
+
 def iter_articles(
     inputs: Sequence[str | Path],
     text_column: str = "text",
     id_column: str = "id",
     split: str = "train",
-    on_error: Callable[[str], None] | None = None,
+    on_error: Callable[..., None] | None = None,
 ) -> Iterator[Article]:
     """Stream the articles of every input, in order: folders, .txt/.md, .jsonl, .csv, .parquet, datasets.
 
-    Local paths are checked at once (InputError for a missing path or an unknown suffix); the
-    rest is read lazily. A bad row or file is passed to ``on_error`` as one line and skipped;
-    with ``on_error=None`` it raises RecordError instead (strict mode, for gold files). A
-    repeated id is reported too, but the article is still yielded (in strict mode it raises).
+    Local paths are checked at once; the rest is read lazily. A bad row or file is passed to
+    ``on_error`` as one line and skipped, and so is a whole input that cannot be read (missing,
+    unknown suffix, no text column); with ``on_error=None`` they raise RecordError or InputError
+    instead (strict mode, for gold files). A repeated id is reported too, but the article is
+    still yielded (in strict mode it raises). ``on_error`` may take a second argument, the number
+    of records a report cost when it is not 1 (0 for a warning); ``Problems`` counts them.
     """
     if isinstance(inputs, (str, Path)):
         inputs = [inputs]
-    sources = [_resolve(item) for item in inputs]
-    return _iter_sources(sources, text_column, id_column, split, on_error)
+    return iter(Collection(inputs, text_column, id_column, split, on_error))
 
 
 def _iter_sources(
@@ -438,16 +780,22 @@ def _iter_sources(
             articles = _read_saved(name, split, text_column, id_column, on_error)
         else:
             articles = _read_hub(name, split, text_column, id_column, on_error)
-        for where, article in articles:
-            if article.id in seen:
-                _report(
-                    on_error,
-                    f"{where}: duplicate id {article.id!r}; kept, but results with this id cannot be "
-                    "told apart",
-                )
-            else:
-                seen.add(article.id)
-            yield article
+        try:
+            for where, article in articles:
+                if article.id in seen:
+                    _report(
+                        on_error,
+                        f"{where}: duplicate id {article.id!r}; kept, but results with this id cannot be "
+                        "told apart",
+                        lost=0,
+                    )
+                else:
+                    seen.add(article.id)
+                yield article
+        except InputError as err:  # an input that fails late (a dataset stream): the others go on
+            if on_error is None:
+                raise
+            _report(on_error, f"{err}; rest of this input skipped")
 
 
 def read_records(path: str | Path) -> list[Article]:
@@ -465,7 +813,7 @@ def read_records(path: str | Path) -> list[Article]:
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as err:
-            raise RecordError(f"{where}: invalid JSON ({err.msg} at column {err.colno})") from None
+            raise RecordError(f"{where}: {_json_error(err)}") from None
         if not isinstance(obj, dict):
             raise RecordError(f"{where}: a record must be a JSON object, not {type(obj).__name__}")
         raw_id = obj.get("id")
@@ -504,6 +852,29 @@ def _json_default(value: Any) -> Any:
     return str(value)
 
 
+def _finite(value: Any) -> Any:
+    """The value with NaN and ±Infinity (from input meta: pandas' missing values) as null, since
+    JSON has no such numbers and strict readers refuse them."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):
+        return _finite(value.tolist())
+    return value
+
+
+def record_line(article: Article) -> str:
+    """An article as one line of JSON (no newline), strict JSON even when its meta held NaN."""
+    record = article.to_dict()
+    try:
+        return json.dumps(record, ensure_ascii=False, allow_nan=False, default=_json_default)
+    except ValueError:  # NaN or Infinity somewhere: rare, so only then walk the record
+        return json.dumps(_finite(record), ensure_ascii=False, allow_nan=False, default=_json_default)
+
+
 def _score(scores: dict[str, Any] | None, label: str) -> float | None:
     if not scores or scores.get(label) is None:
         return None
@@ -539,80 +910,211 @@ def table_rows(article: Article) -> Iterator[dict[str, Any]]:
             }
 
 
-class ArticleWriter:
-    """Writes articles to .jsonl (full records) or .csv/.parquet (one row per quote and target).
+META_PREFIX = "meta."
 
-    Use as a context manager. JSON Lines is flushed after every article so a crash keeps the
-    finished work; a parquet file is only valid once closed.
+
+def _meta_cell(value: Any) -> str | None:
+    """A meta value as one table cell: text as it is, anything else as JSON."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return json.dumps(_finite(value), ensure_ascii=False, allow_nan=False, default=_json_default)
+
+
+def _meta_cells(article: Article) -> dict[str, str | None]:
+    return {META_PREFIX + str(key): _meta_cell(value) for key, value in article.meta.items()}
+
+
+class ArticleWriter:
+    """Writes articles to .jsonl (full records) or .csv/.parquet (one row per quote and target,
+    then one ``meta.<field>`` column per meta field of the input).
+
+    Use as a context manager. JSON Lines is written whole record by record and flushed after
+    each, so a crash or ``kill -9`` keeps the finished work (``append=True`` continues such a
+    file). A .csv/.parquet file appears only when the writer closes without error: rows go to a
+    temporary file beside it first, then into the table, which is renamed into place, so a
+    crash never leaves a half table (nor replaces an older one).
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, append: bool = False) -> None:
         self.path = Path(path)
         self.format = output_format(self.path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._file: TextIO | None = None
-        self._csv: Any = None
-        self._parquet: Any = None
-        self._schema: Any = None
-        self._buffer: list[dict[str, Any]] = []
+        self.written = 0
         self._closed = False
+        self._meta_keys: dict[str, None] = {}  # every meta column, in order of first appearance
         if self.format == "jsonl":
-            self._file = open(self.path, "w", encoding="utf-8", newline="\n")
-        elif self.format == "csv":
-            self._file = open(self.path, "w", encoding="utf-8", newline="")
-            self._csv = csv.DictWriter(self._file, fieldnames=_TABLE_COLUMNS)
-            self._csv.writeheader()
-            self._file.flush()
+            self._file: TextIO = open(self.path, "a" if append else "w", encoding="utf-8", newline="\n")
         else:
-            import pyarrow as pa
-            import pyarrow.parquet as pq
-
-            types = {"quote": pa.int64(), **{f"score_{label}": pa.float64() for label in _SCORE_LABELS}}
-            self._schema = pa.schema([pa.field(c, types.get(c, pa.string())) for c in _TABLE_COLUMNS])
-            # Opened now, so even a run with no rows leaves a valid file with the schema.
-            self._parquet = pq.ParquetWriter(self.path, self._schema)
+            if append:
+                raise OutputError(f"{self.path}: only .jsonl output can be continued (--resume)")
+            fd, rows = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".rows", dir=self.path.parent)
+            self._rows_path = Path(rows)
+            self._file = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
 
     def write(self, article: Article) -> None:
         """Write one article (in .csv/.parquet, its rows; an article without quotes has none)."""
         if self._closed:
             raise ValueError(f"{self.path}: the writer is closed")
         if self.format == "jsonl":
-            assert self._file is not None
-            line = json.dumps(article.to_dict(), ensure_ascii=False, default=_json_default)
-            self._file.write(line + "\n")
-            self._file.flush()
-        elif self.format == "csv":
-            assert self._file is not None
-            self._csv.writerows(table_rows(article))
+            self._file.write(record_line(article) + "\n")
             self._file.flush()
         else:
-            self._buffer.extend(table_rows(article))
-            if len(self._buffer) >= _PARQUET_BATCH:
-                self._flush_parquet()
+            meta = _meta_cells(article)
+            self._meta_keys.update(dict.fromkeys(meta))
+            for row in table_rows(article):
+                self._file.write(json.dumps({**row, **meta}, ensure_ascii=False) + "\n")
+        self.written += 1
 
-    def _flush_parquet(self) -> None:
+    def _rows(self) -> Iterator[dict[str, Any]]:
+        with open(self._rows_path, encoding="utf-8") as f:
+            for line in f:
+                yield json.loads(line)
+
+    def _finish_table(self) -> None:
+        """Turn the row file into the .csv/.parquet file, through a temporary name."""
+        columns = [*_TABLE_COLUMNS, *self._meta_keys]
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        try:
+            if self.format == "csv":
+                with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+                    writer = csv.DictWriter(f, fieldnames=columns)
+                    writer.writeheader()
+                    writer.writerows(self._rows())
+            else:
+                os.close(fd)
+                self._write_parquet(Path(tmp), columns)
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def _write_parquet(self, path: Path, columns: list[str]) -> None:
         import pyarrow as pa
+        import pyarrow.parquet as pq
 
-        if self._buffer:
-            self._parquet.write_table(pa.Table.from_pylist(self._buffer, schema=self._schema))
-            self._buffer = []
+        types = {"quote": pa.int64(), **{f"score_{label}": pa.float64() for label in _SCORE_LABELS}}
+        schema = pa.schema([pa.field(c, types.get(c, pa.string())) for c in columns])
+        with pq.ParquetWriter(path, schema) as writer:
+            batch: list[dict[str, Any]] = []
+            for row in self._rows():
+                batch.append(row)
+                if len(batch) >= _PARQUET_BATCH:
+                    writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+                    batch = []
+            if batch:
+                writer.write_table(pa.Table.from_pylist(batch, schema=schema))
 
-    def close(self) -> None:
-        """Finish the file; closing twice is harmless."""
+    def close(self, complete: bool = True) -> None:
+        """Finish the file; closing twice is harmless. With ``complete=False`` (the run failed or
+        was interrupted) a .csv/.parquet output is not made, and the older file, if any, stays."""
         if self._closed:
             return
         self._closed = True
-        if self._parquet is not None:
-            try:
-                self._flush_parquet()
-            finally:
-                self._parquet.close()
-        if self._file is not None:
-            self._file.close()
+        self._file.close()
+        if self.format == "jsonl":
+            return
+        try:
+            if complete:
+                self._finish_table()
+        finally:
+            self._rows_path.unlink(missing_ok=True)
 
     def __enter__(self) -> ArticleWriter:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        # Closed on errors too, so the articles written so far are kept.
-        self.close()
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        # JSON Lines keeps the articles written so far; a table is only made from a whole run.
+        self.close(complete=exc_type is None)
+
+
+# --------------------------------------------------------------------------- output safety
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def check_output(
+    path: str | Path, inputs: Sequence[str | Path] = (), resume: bool = False, overwrite: bool = False
+) -> None:
+    """Refuse, with one line (OutputError), an output that cannot or must not be written, before any
+    input is read or model loaded: an unknown suffix, a folder, a path under a file, a place that
+    is not writable, one of the inputs, or an existing non-empty file without --resume or
+    --overwrite (an earlier run's work is never replaced silently)."""
+    path = Path(path)
+    try:
+        output_format(path)
+    except InputError as err:
+        raise OutputError(str(err)) from None
+    if resume and overwrite:
+        raise OutputError("--resume and --overwrite exclude each other")
+    if path.is_dir():
+        raise OutputError(f"{path}: is a folder; give a file name ending in {', '.join(OUTPUT_SUFFIXES)}")
+    for item in inputs:
+        given = Path(item).expanduser()
+        if _same_file(path, given) or path.resolve() == given.resolve():
+            raise OutputError(f"{path}: is also an input; write the output elsewhere")
+    parent = path.parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        raise OutputError(f"{path}: {parent} is a file, not a folder")
+    if not os.access(parent, os.W_OK | os.X_OK) or (
+        path.exists() and not os.access(path, os.W_OK)
+    ):
+        raise OutputError(f"{path}: not writable (permission denied)")
+    if path.exists() and not path.is_file():
+        raise OutputError(f"{path}: exists and is not a regular file")
+    if resume and path.suffix.lower() != ".jsonl":
+        raise OutputError(
+            f"{path}: --resume needs a .jsonl output (.csv and .parquet are written whole at the end)"
+        )
+    if path.exists() and path.stat().st_size > 0 and not (resume or overwrite):
+        raise OutputError(
+            f"{path}: exists ({path.stat().st_size:,} bytes); pass --resume to continue it, "
+            "or --overwrite to replace it"
+        )
+    # Writable in principle is not writable in fact (/proc, a read-only mount): try it.
+    if not path.exists():
+        try:
+            parent.joinpath(f".{path.name}.stance-check").touch()
+            parent.joinpath(f".{path.name}.stance-check").unlink()
+        except OSError as err:
+            raise OutputError(f"{path}: cannot be written ({_one_line(err)})") from None
+
+
+def resume_ids(path: str | Path) -> set[str]:
+    """The ids of the complete records already in a .jsonl output, for --resume.
+
+    A torn last line (a run killed mid-write) is cut off, so appending continues the file as
+    one uninterrupted run would have written it; any other line that is not a record means the
+    file is not stance output, and OutputError says so.
+    """
+    path = Path(path)
+    if not path.exists():
+        return set()
+    ids: set[str] = set()
+    good = 0  # bytes of complete records
+    with open(path, "rb") as f:
+        for lineno, raw in enumerate(f, start=1):
+            if not raw.endswith(b"\n"):
+                break  # torn: written without its newline
+            try:
+                obj = json.loads(raw)
+                if not isinstance(obj, dict) or "id" not in obj or "text" not in obj:
+                    raise ValueError("not a record")
+            except ValueError:
+                raise OutputError(
+                    f"{path}:{lineno}: not a record written by stance; --resume cannot continue this file"
+                ) from None
+            ids.add(str(obj["id"]))
+            good += len(raw)
+    if good < path.stat().st_size:
+        with open(path, "r+b") as f:
+            f.truncate(good)
+    return ids

@@ -258,14 +258,20 @@ def test_csv_custom_columns_and_meta(tmp_path):
     assert [a.id for a in articles] == ["d1", "table.csv:2", "d4"]
     assert articles[0].text == 'He said "yes".\r\nNext line.'
     assert [a.meta for a in articles] == [{"outlet": "AP"}, {"outlet": "BBC"}, {"outlet": "DW"}]
-    assert len(errors) == 1 and errors[0].startswith(f"{path}: row 3:") and "empty 'body'" in errors[0]
+    # Named by the line the row starts on: d1's text spans lines 2 and 3.
+    assert len(errors) == 1 and errors[0].startswith(f"{path}:5:") and "empty 'body'" in errors[0]
 
 
 def test_csv_missing_text_column(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text("id,body\n1,hello\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"t\.csv: no column 'text' \(columns: id, body\)"):
-        list(iter_articles([path], on_error=lambda m: None))
+        list(iter_articles([path]))
+    # With a handler, the whole input is reported once and the others are still read.
+    other = _write_jsonl(tmp_path / "ok.jsonl", [json.dumps({"text": "Fine."})])
+    articles, errors = _collect([path, other])
+    assert [a.text for a in articles] == ["Fine."]
+    assert len(errors) == 1 and "no column 'text'" in errors[0] and errors[0].endswith("input skipped")
 
 
 def test_parquet_input(tmp_path):
@@ -334,7 +340,7 @@ def test_dataset_name_goes_to_load_dataset(monkeypatch):
         return iter([{"text": "Streamed.", "label": 1}])
 
     monkeypatch.setattr(datasets, "load_dataset", fake_load)
-    articles, errors = _collect(["someone/news"], split="validation")
+    articles, errors = _collect(["hf:someone/news"], split="validation")
 
     assert calls == [("someone/news", "validation", True)]
     assert [(a.id, a.text, a.meta) for a in articles] == [("someone/news:1", "Streamed.", {"label": 1})]
@@ -348,10 +354,17 @@ def test_dataset_name_that_cannot_load(monkeypatch):
 
     monkeypatch.setattr(datasets, "load_dataset", fail)
     with pytest.raises(InputError) as info:
-        list(iter_articles(["nope"]))
+        list(iter_articles(["hf:nope"]))
     assert str(info.value) == (
         "nope: not a file or folder, and datasets could not load it: Dataset 'nope' doesn't exist on the Hub"
     )
+
+
+def test_a_name_that_is_not_on_disk_fails_at_once_without_the_network(monkeypatch):
+    datasets = pytest.importorskip("datasets")
+    monkeypatch.setattr(datasets, "load_dataset", lambda *a, **k: pytest.fail("went to the Hub"))
+    with pytest.raises(InputError, match=r"^someone/news: no such file or folder \(a Hub dataset is named"):
+        iter_articles(["someone/news"])
 
 
 # --------------------------------------------------------------------------- input errors
@@ -496,6 +509,10 @@ def test_sample_offsets_are_what_the_expected_rows_say():
     assert text[39:41] == "EU" and text[78:80] == "UN" and text[74:80] == "the UN"
 
 
+# a1's meta, as table cells: text as it is, other values as JSON.
+META_CELLS = {"meta.source": "wire", "meta.n": "3"}
+
+
 def test_csv_writer_rows(tmp_path):
     path = tmp_path / "out.csv"
     with ArticleWriter(path) as writer:
@@ -504,13 +521,13 @@ def test_csv_writer_rows(tmp_path):
 
     with open(path, encoding="utf-8", newline="") as f:
         reader = csv.DictReader(f)
-        assert reader.fieldnames == COLUMNS
+        assert reader.fieldnames == COLUMNS + list(META_CELLS)
         rows = list(reader)
 
     def as_csv(value):
         return "" if value is None else str(value)
 
-    assert rows == [{k: as_csv(v) for k, v in row.items()} for row in EXPECTED_ROWS]
+    assert rows == [{k: as_csv(v) for k, v in {**row, **META_CELLS}.items()} for row in EXPECTED_ROWS]
 
 
 def test_parquet_writer_rows_and_schema(tmp_path):
@@ -523,11 +540,11 @@ def test_parquet_writer_rows_and_schema(tmp_path):
             writer.write(article)
 
     table = pq.read_table(path)
-    assert table.column_names == COLUMNS
+    assert table.column_names == COLUMNS + list(META_CELLS)
     assert table.schema.field("quote").type == pa.int64()
     assert table.schema.field("score_neutral").type == pa.float64()
     assert table.schema.field("speaker").type == pa.string()
-    assert table.to_pylist() == EXPECTED_ROWS
+    assert table.to_pylist() == [{**row, **META_CELLS} for row in EXPECTED_ROWS]
 
 
 def test_parquet_writer_batches_and_empty_file(tmp_path):

@@ -14,17 +14,13 @@ from pathlib import Path
 import torch
 
 from stance.classifier.inputs import DEFAULT_FORMAT, InputFormat, PairText, pair_text
-from stance.errors import ModelMissingError
-from stance.records import STANCES, Article
 from stance.encoder import quiet_loading, resolve_encoder, shipped_model
+from stance.errors import StanceModelMissingError
+from stance.records import STANCES, Article
 
 DEFAULT_STANCE_MODEL = shipped_model("stance")
 CONFIG_NAME = "stance_classifier.json"
 LABEL_ID = {label: i for i, label in enumerate(STANCES)}
-
-
-class StanceModelMissingError(ModelMissingError):
-    """There is no stance model to classify with."""
 
 
 class StanceClassifier:

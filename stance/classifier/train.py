@@ -29,8 +29,8 @@ from tqdm import tqdm
 
 from stance.classifier.inputs import DEFAULT_FORMAT, WINDOW, InputFormat, PairText, labelled_pairs
 from stance.classifier.model import CONFIG_NAME, LABEL_ID, StanceClassifier, new_classifier
-from stance.records import STANCES, Article
 from stance.encoder import PACKAGED_ENCODER, portable_adapter_config, resolve_encoder
+from stance.records import STANCES, Article
 
 
 @dataclass

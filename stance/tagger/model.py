@@ -12,6 +12,7 @@ from pathlib import Path
 import torch
 
 from stance.encoder import quiet_loading, resolve_encoder, shipped_model
+from stance.errors import ModelMissingError
 from stance.records import Span
 from stance.tagger.bio import LABEL_ID, LABELS, tags_to_spans
 

@@ -23,12 +23,12 @@ from pathlib import Path
 import torch
 from tqdm import tqdm
 
+from stance.encoder import PACKAGED_ENCODER, portable_adapter_config, resolve_encoder
 from stance.evaluation import evaluate
 from stance.kinds import kind_from_marks
 from stance.records import Article, Quote, Span
 from stance.tagger.bio import LABEL_ID, LABELS, article_spans, spans_to_tags
 from stance.tagger.decode import group_spans
-from stance.encoder import PACKAGED_ENCODER, portable_adapter_config, resolve_encoder
 from stance.tagger.model import CONFIG_NAME, QuoteTagger, windows
 
 
