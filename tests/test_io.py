@@ -11,6 +11,7 @@ import pytest
 from stance.io import (
     ArticleWriter,
     InputError,
+    Problems,
     iter_articles,
     output_format,
     read_records,
@@ -575,3 +576,160 @@ def test_writer_closes_on_error_and_rejects_writes_after_close(tmp_path):
     assert [a.id for a in read_records(path)] == ["done"]
     with pytest.raises(ValueError, match="closed"):
         writer.write(Article("late", "Too late."))
+
+
+# --------------------------------------------------------------------------- hostile inputs (issue 10)
+
+
+def test_folder_reports_links_fifos_and_undecodable_names_and_goes_on(tmp_path):
+    import os
+
+    (tmp_path / "a.txt").write_text("First.", encoding="utf-8")
+    (tmp_path / "loop.txt").symlink_to(tmp_path / "loop.txt")
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    os.mkfifo(tmp_path / "pipe.txt")
+    with open(os.path.join(os.fsencode(tmp_path), b"bad\xff.txt"), "w", encoding="utf-8") as f:
+        f.write("Bytes in the name.")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "z.txt").write_text("Last.", encoding="utf-8")
+
+    problems = Problems()
+    articles = list(iter_articles([tmp_path], on_error=problems))
+
+    assert [(a.id, a.text) for a in articles] == [
+        ("a.txt", "First."),
+        ("bad\\xff.txt", "Bytes in the name."),
+        ("sub/z.txt", "Last."),
+    ]
+    reasons = sorted(m.split(": ", 1)[1] for m in problems.messages)
+    assert reasons == [
+        "a FIFO (named pipe), not a regular file; skipped",
+        "a broken symbolic link; skipped",
+        "a symbolic link loop; skipped",
+    ]
+    assert problems.lost == 3
+    json.dumps([a.to_dict() for a in articles], ensure_ascii=False).encode("utf-8")  # writable as UTF-8
+
+
+def test_csv_unterminated_quote_costs_one_line_not_the_rows_after_it(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text(
+        'id,text\n1,"One."\n2,"Two, never closed\n3,"Three."\n4,Four.\n5,"Five."\n', encoding="utf-8"
+    )
+    problems = Problems()
+    articles = list(iter_articles([path], on_error=problems))
+    assert [a.text for a in articles] == ["One.", "Three.", "Four.", "Five."]
+    assert len(problems.messages) == 1 and problems.messages[0].startswith(f"{path}:3: ")
+
+
+def test_csv_bad_byte_in_a_data_row_costs_that_row_only(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"id,text\n1,Fine.\n2,Bad \xff byte.\n3,Also fine.\n")
+    problems = Problems()
+    articles = list(iter_articles([path], on_error=problems))
+    assert [a.text for a in articles] == ["Fine.", "Also fine."]
+    assert problems.messages == [f"{path}:3: not valid UTF-8 (invalid start byte at byte 6); line skipped"]
+
+
+def test_lone_surrogate_in_json_becomes_a_replacement_character_with_a_warning(tmp_path):
+    line = '{"id": "s", "text": "Hi \\ud83d there", "meta": {"k": "\\udc00"}}'
+    path = _write_jsonl(tmp_path / "s.jsonl", [line])
+    problems = Problems()
+    (article,) = list(iter_articles([path], on_error=problems))
+    assert article.text == "Hi \ufffd there" and article.meta == {"k": "\ufffd"}
+    assert problems.lost == 0 and problems.warnings == 1 and "2 lone surrogate" in problems.messages[0]
+    out = tmp_path / "out.jsonl"
+    with ArticleWriter(out) as writer:
+        writer.write(article)
+    assert read_records(out)[0].text == "Hi \ufffd there"
+
+
+def test_nan_and_infinity_in_meta_are_written_as_null(tmp_path):
+    line = '{"id": "n", "text": "T.", "score": NaN, "more": [Infinity, 1]}'
+    path = _write_jsonl(tmp_path / "n.jsonl", [line])
+    (article,) = list(iter_articles([path]))
+    out = tmp_path / "out.jsonl"
+    with ArticleWriter(out) as writer:
+        writer.write(article)
+
+    def refuse(constant):
+        raise ValueError(constant)
+
+    record = json.loads(out.read_text(encoding="utf-8"), parse_constant=refuse)
+    assert record["meta"] == {"score": None, "more": [None, 1]}
+
+
+def test_corrupt_parquet_row_group_costs_its_rows_only(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "t.parquet"
+    texts = [f"Article number {i} with some words." for i in range(30)]
+    pq.write_table(pa.table({"text": texts}), path, row_group_size=10, compression="NONE")
+    meta = pq.ParquetFile(path).metadata
+    column = meta.row_group(1).column(0)
+    start = column.data_page_offset
+    data = bytearray(path.read_bytes())
+    data[start : start + 40] = b"\xff" * 40  # the second group's page header and data
+    path.write_bytes(bytes(data))
+
+    problems = Problems()
+    articles = list(iter_articles([path], on_error=problems))
+    assert [a.text for a in articles] == texts[:10] + texts[20:]
+    assert problems.lost == 10 and "row group 1 (rows 11-20)" in problems.messages[0]
+
+
+def test_problems_count_what_each_report_cost():
+    seen: list[str] = []
+    problems = Problems(seen.append)
+    problems("a")
+    problems("b", lost=5)
+    problems("c", lost=0)
+    assert problems.lost == 6 and problems.warnings == 1 and seen == ["a", "b", "c"] and len(problems) == 3
+
+
+def test_check_output_refuses_what_would_lose_work(tmp_path):
+    from stance.io import OutputError, check_output
+
+    src = _write_jsonl(tmp_path / "in.jsonl", ['{"text": "x"}'])
+    kept = tmp_path / "kept.jsonl"
+    kept.write_text('{"id": "1", "text": "x", "quotes": []}\n', encoding="utf-8")
+    with pytest.raises(OutputError, match="is also an input"):
+        check_output(src, [src], overwrite=True)
+    with pytest.raises(OutputError, match="pass --resume to continue it, or --overwrite to replace it"):
+        check_output(kept, [src])
+    check_output(kept, [src], resume=True)
+    check_output(kept, [src], overwrite=True)
+    (tmp_path / "folder.jsonl").mkdir()
+    with pytest.raises(OutputError, match="is a folder"):
+        check_output(tmp_path / "folder.jsonl", [src])
+    with pytest.raises(OutputError, match="is a file, not a folder"):
+        check_output(src / "out.jsonl", [])
+    with pytest.raises(OutputError, match="cannot be written"):
+        check_output(Path("/proc/stance-out.jsonl"), [])
+    with pytest.raises(OutputError, match="--resume needs a .jsonl output"):
+        check_output(tmp_path / "t.csv", [], resume=True)
+    assert kept.read_text(encoding="utf-8") == '{"id": "1", "text": "x", "quotes": []}\n'
+
+
+def test_resume_ids_cut_a_torn_last_line(tmp_path):
+    from stance.io import OutputError, resume_ids
+
+    path = tmp_path / "out.jsonl"
+    whole = '{"id": "a", "text": "x", "quotes": []}\n{"id": "b", "text": "y", "quotes": []}\n'
+    path.write_text(whole + '{"id": "c", "te', encoding="utf-8")
+    assert resume_ids(path) == {"a", "b"}
+    assert path.read_text(encoding="utf-8") == whole
+    path.write_text('{"id": "a", "text": "x"}\nnot json\n{"id": "b", "text": "y"}\n', encoding="utf-8")
+    with pytest.raises(OutputError, match=r"out\.jsonl:2: not a record written by stance"):
+        resume_ids(path)
+
+
+def test_table_outputs_appear_only_when_the_run_completes(tmp_path):
+    path = tmp_path / "out.csv"
+    path.write_text("older,table\n", encoding="utf-8")
+    with pytest.raises(RuntimeError), ArticleWriter(path) as writer:
+        writer.write(_sample_articles()[0])
+        raise RuntimeError("killed midway")
+    assert path.read_text(encoding="utf-8") == "older,table\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]  # no temporary file left behind
