@@ -61,11 +61,17 @@ __all__ = ["CONVERTERS", "FOLDERS", "SPLITS", "convert", "default_data_dir"]
 
 
 def default_data_dir() -> Path:
-    """``$STANCE_DATA`` if set, else ``shared/data`` beside the repository (``<repo>/../shared/data``)."""
+    """``$STANCE_DATA`` if set; in a checkout (a ``pyproject.toml`` beside the package),
+    ``shared/data`` beside the repository (``<repo>/../shared/data``). An installed stance has no
+    such place and says so (FileNotFoundError), rather than look under site-packages."""
     env = os.environ.get("STANCE_DATA")
     if env:
         return Path(env)
     repo_root = Path(__file__).resolve().parent.parent.parent
+    if not (repo_root / "pyproject.toml").is_file():
+        raise FileNotFoundError(
+            "no data folder: set STANCE_DATA to the folder of the annotated sets, or pass the set's folder"
+        )
     return repo_root.parent / "shared" / "data"
 
 
