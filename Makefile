@@ -15,7 +15,7 @@ $(BIN)/stance: pyproject.toml
 	touch $@
 
 demo: $(BIN)/stance
-	$(BIN)/stance label examples/ --targets examples/targets.list -o out/examples.jsonl
+	$(BIN)/stance label examples/ --targets examples/targets.list -o out/examples.jsonl --overwrite
 	$(BIN)/stance show out/examples.jsonl
 	@echo
 	@echo "Full records (offsets, cues, sources, targets, stance scores): out/examples.jsonl"

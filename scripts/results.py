@@ -88,7 +88,7 @@ def extraction_rows() -> list[Row]:
             rows.append(
                 Row(
                     f"{fmt} {split}: {name}",
-                    [f"stance extract {gold} --extractor {extractor} -o {pred}"],
+                    [f"stance extract {gold} --extractor {extractor} -o {pred} --overwrite"],
                     gold,
                     pred,
                 )
@@ -106,7 +106,7 @@ def speed_table() -> list[str]:
     ]
     base = 1.0
     for extractor in sorted((e for _, e in extractors()), key=lambda e: e != "rules"):
-        command = f"stance extract {gold} --extractor {extractor} -o out/speed.{extractor}.jsonl"
+        command = f"stance extract {gold} --extractor {extractor} -o out/speed.{extractor}.jsonl --overwrite"
         started = time.perf_counter()
         run(command)
         seconds = time.perf_counter() - started
@@ -134,7 +134,7 @@ def stance_rows() -> list[Row]:
         rows.append(
             Row(
                 f"{fmt} {test_split}: majority class",
-                [f"stance majority {train} {gold} -o {pred}"],
+                [f"stance majority {train} {gold} -o {pred} --overwrite"],
                 gold,
                 pred,
             )
@@ -144,7 +144,7 @@ def stance_rows() -> list[Row]:
             rows.append(
                 Row(
                     f"{fmt} {test_split}: stance classifier",
-                    [f"stance classify {gold} -o {pred}"],
+                    [f"stance classify {gold} -o {pred} --overwrite"],
                     gold,
                     pred,
                 )
@@ -189,7 +189,7 @@ def spacy_rows() -> list[Row]:
         rows.append(
             Row(
                 f"PolNeAR dev: {model}",
-                [f"stance extract {gold} --extractor rules --spacy-model {model} -o {pred}"],
+                [f"stance extract {gold} --extractor rules --spacy-model {model} -o {pred} --overwrite"],
                 gold,
                 pred,
             )
@@ -198,7 +198,7 @@ def spacy_rows() -> list[Row]:
         rows.append(
             Row(
                 f"examples: {model}",
-                [f"stance extract examples/ --extractor rules --spacy-model {model} -o {pred}"],
+                [f"stance extract examples/ --extractor rules --spacy-model {model} -o {pred} --overwrite"],
                 "examples/gold.jsonl",
                 pred,
             )
