@@ -1,5 +1,6 @@
-"""The wheel carries the models: installed without -e, in a fresh environment, run from another
-folder, `stance label` labels the examples exactly as the checkout does (issue 10)."""
+"""The wheel carries the models: installed without -e, in a fresh environment with the network
+refused, run from another folder, `stance label` labels the examples exactly as the checkout does
+(issue 10)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,20 @@ MODEL_FILES = [
     for model in ("extractor", "stance")
     for name in ("adapter_model.safetensors", "adapter_config.json", "README.md")
 ] + ["stance/models/extractor/stance_tagger.json", "stance/models/stance/stance_classifier.json"]
+
+
+NO_NETWORK = """
+import socket
+
+
+def _refuse(*args, **kwargs):
+    raise OSError("network use at run time (refused by the test)")
+
+
+socket.socket.connect = _refuse
+socket.socket.connect_ex = _refuse
+socket.create_connection = _refuse
+"""
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +77,8 @@ def test_installed_wheel_labels_the_examples_as_the_checkout_does(wheel, tmp_pat
         ).stdout.strip()
     )
     (site / "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
+    # No network at run time: any connection attempt in that environment fails loudly.
+    (site / "sitecustomize.py").write_text(NO_NETWORK, encoding="utf-8")
     subprocess.run(
         [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps", str(wheel)],
         check=True,
@@ -79,6 +96,9 @@ def test_installed_wheel_labels_the_examples_as_the_checkout_does(wheel, tmp_pat
         text=True,
     ).stdout.split()
     assert all(path.startswith(str(site)) for path in where), where
+    probe = "import socket; socket.create_connection(('127.0.0.1', 9))"
+    refused = subprocess.run([str(python), "-c", probe], env=env, capture_output=True, text=True)
+    assert "refused by the test" in refused.stderr  # the guard is in force there
 
     examples = ROOT / "examples"
     args = ["label", str(examples), "--targets", str(examples / "targets.list"), "-q"]
@@ -90,6 +110,7 @@ def test_installed_wheel_labels_the_examples_as_the_checkout_does(wheel, tmp_pat
         text=True,
     )
     assert installed.returncode == 0, installed.stderr
+    assert "network use at run time" not in installed.stderr
     checkout = subprocess.run(
         [sys.executable, "-m", "stance.cli", *args, "-o", str(tmp_path / "checkout.jsonl")],
         cwd=ROOT,
