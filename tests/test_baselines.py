@@ -6,10 +6,10 @@ import pytest
 from conftest import span_of
 from typer.testing import CliRunner
 
-from stance.majority import fill_majority, label_priors
 from stance.cli import app
 from stance.io import ArticleWriter, read_records
 from stance.kinds import kind_from_marks
+from stance.majority import fill_majority, label_priors
 from stance.pipeline import Extractor
 from stance.records import Article, Quote, Target
 

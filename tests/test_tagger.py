@@ -8,9 +8,9 @@ import pytest
 import torch
 from conftest import ROOT, span_of
 
+from stance.encoder import resolve_encoder
 from stance.tagger.bio import LABELS, spans_to_tags, tags_to_spans
 from stance.tagger.decode import group_spans
-from stance.encoder import resolve_encoder
 from stance.tagger.model import constrained_decode, windows
 
 
