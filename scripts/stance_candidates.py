@@ -49,12 +49,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("gold")
     parser.add_argument("--n", type=int, required=True, help="pairs to sample")
-    parser.add_argument("--per-article", type=int, default=4)
+    parser.add_argument("--per-article", type=int, default=4, help="at most N pairs an article (0: all)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--prefix", default="P")
     parser.add_argument("--out", required=True)
     parser.add_argument("--targets", help="a target list ('Name | alias | alias' per line) as for stance")
     parser.add_argument("--exclude", nargs="*", default=[], help="pairs.jsonl files of earlier rounds")
+    parser.add_argument(
+        "--exclude-labelled",
+        nargs="*",
+        default=[],
+        help="label files (eval/stance_labels/*.jsonl): leave out every mention already labelled there",
+    )
+    parser.add_argument("--only-articles", help="a file of article ids, one per line: only these")
+    parser.add_argument("--skip-articles", help="a file of article ids, one per line: not these")
     parser.add_argument(
         "--need-source",
         action="store_true",
@@ -67,9 +75,25 @@ def main() -> None:
             row = json.loads(line)
             taken.add((row["article"], row["quote"], tuple(row["mentions"][0])))
 
+    # A mention already labelled in any quote is not asked again (another annotator's version of
+    # the same quote would only repeat it).
+    labelled = set()
+    for path in args.exclude_labelled:
+        for line in open(path, encoding="utf-8"):
+            row = json.loads(line)
+            labelled.update((row["article"], tuple(m)) for m in row["mentions"])
+
+    def ids(path: str | None) -> set[str] | None:
+        return None if path is None else {x.strip() for x in open(path, encoding="utf-8") if x.strip()}
+
+    only, skip = ids(args.only_articles), ids(args.skip_articles)
     nlp = load_spacy()
     targets = TargetList.read(args.targets) if args.targets else None
-    articles = list(read_records(args.gold))
+    articles = [
+        a
+        for a in read_records(args.gold)
+        if (only is None or a.id in only) and (skip is None or a.id not in skip)
+    ]
     pairs = []
     for doc, article in zip(nlp.pipe(a.text for a in articles), articles, strict=True):
         orgs = OrganizationIndex(doc, targets)
@@ -79,10 +103,13 @@ def main() -> None:
             if args.need_source and source in RELATIVE_PRONOUNS:
                 continue
             for name, mentions in orgs.within(quote.content).items():
-                if (article.id, qi, tuple(mentions[0])) not in taken:
+                key = (article.id, tuple(mentions[0]))
+                if (article.id, qi, tuple(mentions[0])) not in taken and key not in labelled:
+                    labelled.add(key)  # once per mention, whichever quote holds it first
                     found.append((qi, name, mentions))
         rng = random.Random(f"{args.seed}:{article.id}")
-        for qi, name, mentions in rng.sample(found, min(args.per_article, len(found))):
+        per_article = args.per_article or len(found)
+        for qi, name, mentions in rng.sample(found, min(per_article, len(found))):
             quote = article.quotes[qi]
             pairs.append((article, qi, quote, name, mentions))
     random.Random(args.seed).shuffle(pairs)

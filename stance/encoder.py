@@ -65,3 +65,15 @@ def portable_adapter_config(folder: Path, base_model: str) -> None:
     config = json.loads(path.read_text(encoding="utf-8"))
     config["base_model_name_or_path"] = base_model
     path.write_text(json.dumps(config, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+ADAPTER_WEIGHTS = "adapter_model.safetensors"
+
+
+def require_safetensors(folder: Path, what: str) -> None:
+    """Refuse a model folder whose adapter is not in safetensors: peft would fall back to a
+    pickled ``adapter_model.bin``, and unpickling runs code."""
+    if not (Path(folder) / ADAPTER_WEIGHTS).is_file():
+        raise ModelMissingError(
+            f"{folder}: no {ADAPTER_WEIGHTS} for the {what} (pickled weights are never loaded)"
+        )

@@ -210,3 +210,16 @@ def test_stance_is_classified_per_batch_and_a_failing_article_is_the_only_one_lo
     assert classifier.calls[0] == ["one", "bad", "two"]  # one call for the whole batch first
     assert all(t.stance for a in done for q in a.quotes for t in q.targets)
     assert all(q.targets for a in done for q in a.quotes)
+
+
+def test_a_pickled_adapter_is_refused_before_anything_loads(tmp_path):
+    import shutil
+
+    from stance.classifier.model import StanceClassifier
+    from stance.errors import ModelMissingError
+
+    folder = tmp_path / "pickled"
+    shutil.copytree(ROOT / "models" / "stance", folder)
+    (folder / "adapter_model.safetensors").rename(folder / "adapter_model.bin")
+    with pytest.raises(ModelMissingError, match="pickled weights are never loaded"):
+        StanceClassifier.load(folder)

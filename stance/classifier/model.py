@@ -14,7 +14,7 @@ from pathlib import Path
 import torch
 
 from stance.classifier.inputs import DEFAULT_FORMAT, InputFormat, PairText, pair_text
-from stance.encoder import quiet_loading, resolve_encoder, shipped_model
+from stance.encoder import quiet_loading, require_safetensors, resolve_encoder, shipped_model
 from stance.errors import StanceModelMissingError
 from stance.records import STANCES, Article
 
@@ -52,6 +52,7 @@ class StanceClassifier:
                 f"{folder}: no stance model here ({CONFIG_NAME} missing); "
                 "train one with `stance train stance` or pass --stance-model"
             )
+        require_safetensors(folder, "stance classifier")
         config = json.loads(config_file.read_text(encoding="utf-8"))
         encoder = resolve_encoder(config["base_model"])
         with quiet_loading():
@@ -130,6 +131,7 @@ def new_classifier(encoder: str) -> torch.nn.Module:
 
     return AutoModelForSequenceClassification.from_pretrained(
         encoder,
+        use_safetensors=True,
         num_labels=len(STANCES),
         id2label=dict(enumerate(STANCES)),
         label2id=LABEL_ID,
