@@ -4,6 +4,10 @@
         /tmp/cand.train2 /tmp/cand.dev3 /tmp/cand.dev4 /tmp/cand.train4 \\
         --sheets /tmp/anno --gold data/polnear.dev.jsonl data/polnear.train.jsonl
 
+A later round is added to the files already there with ``--append`` (round 5:
+``--candidates /tmp/cand.train5 /tmp/cand.dev5 --sheets /tmp/anno5 --gold data/polnear.train.jsonl
+--append``); its agreement is printed for the round alone and for all pairs labelled twice.
+
 Inputs: the candidate folders written by scripts/stance_candidates.py (pairs.jsonl, sheet.md), and
 the annotation folder with sheet_<k>.md and labels_<k>.jsonl per annotator k. A pair belongs to
 the annotator whose sheet holds it first; a pair that also closes another annotator's sheet is
@@ -24,8 +28,13 @@ from stance.io import read_records
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ("critical", "supportive", "neutral", "invalid")
-# Pair id prefixes by round: D/T (1), E/U (2), F (3), G/V (4).
-SPLIT_OF_PREFIX = {"D": "dev", "E": "dev", "F": "dev", "G": "dev", "T": "train", "U": "train", "V": "train"}
+# Pair id prefixes by round: D/T (1), E/U (2), F (3), G/V (4), Y/X (5). The file a pair goes to
+# is the PolNeAR split of its article; dev also takes the train articles of dev-slice.list (the
+# `polnear-stance` converter does that, so a label never moves between files).
+SPLIT_OF_PREFIX = {
+    "D": "dev", "E": "dev", "F": "dev", "G": "dev", "Y": "train",
+    "T": "train", "U": "train", "V": "train", "X": "train",
+}  # fmt: skip
 
 
 def cohen_kappa(a: list[str], b: list[str]) -> float:
@@ -45,6 +54,7 @@ def main() -> None:
     parser.add_argument("--candidates", nargs="+", type=Path, required=True)
     parser.add_argument("--sheets", type=Path, required=True)
     parser.add_argument("--gold", nargs="+", required=True)
+    parser.add_argument("--append", action="store_true", help="add to the label files already there")
     args = parser.parse_args()
 
     pairs, names = {}, {}
@@ -59,17 +69,21 @@ def main() -> None:
 
     first: dict[str, tuple[str, str]] = {}  # pair -> (annotator, label)
     second: dict[str, tuple[str, str]] = {}
-    for sheet in sorted(args.sheets.glob("sheet_*.md")):
+    confidence: dict[tuple[str, str], float] = {}  # (pair, annotator) -> the annotator's confidence
+    for sheet in sorted(args.sheets.glob("sheet_*.md"), key=lambda p: int(p.stem.split("_")[1])):
         k = sheet.stem.split("_")[1]
         labels = {}
         for line in open(args.sheets / f"labels_{k}.jsonl", encoding="utf-8"):
             if line.strip():
                 row = json.loads(line)
                 labels[row["pair"]] = row["label"].strip().lower()
+                if "confidence" in row:
+                    confidence[(row["pair"], f"A{k}")] = float(row["confidence"])
         for pid in sheet_ids(sheet):
             if pid not in labels or labels[pid] not in LABELS:
                 raise SystemExit(f"annotator {k}: pair {pid} has no valid label ({labels.get(pid)!r})")
             (second if pid in first else first)[pid] = (f"A{k}", labels[pid])
+    new_first, new_second = dict(first), dict(second)
 
     out: dict[str, list[dict]] = {"dev": [], "train": []}
     for pid, (annotator, label) in sorted(first.items()):
@@ -79,21 +93,36 @@ def main() -> None:
         name = names[pid]
         at = article.text.find(name)
         name_span = [at, at + len(name)] if at >= 0 else pair["mentions"][0]
-        out[SPLIT_OF_PREFIX[pid[0]]].append(
-            {
-                "pair": pid,
-                "article": pair["article"],
-                "content": pair["content"],
-                "cue": [list(s) for s in quote.cue],
-                "source": pair["source"],
-                "name": name_span,
-                "mentions": pair["mentions"],
-                "stance": label,
-                "annotator": annotator,
-            }
-        )
+        row = {
+            "pair": pid,
+            "article": pair["article"],
+            "content": pair["content"],
+            "cue": [list(s) for s in quote.cue],
+            "source": pair["source"],
+            "name": name_span,
+            "mentions": pair["mentions"],
+            "stance": label,
+            "annotator": annotator,
+        }
+        if (pid, annotator) in confidence:
+            row["confidence"] = confidence[(pid, annotator)]
+        out[SPLIT_OF_PREFIX[pid[0]]].append(row)
     folder = ROOT / "eval" / "stance_labels"
     folder.mkdir(parents=True, exist_ok=True)
+    if args.append:  # earlier rounds first, as they were; a pair is never labelled in two rounds
+        for split in out:
+            old = [json.loads(line) for line in open(folder / f"polnear.{split}.jsonl", encoding="utf-8")]
+            clash = {r["pair"] for r in old} & {r["pair"] for r in out[split]}
+            if clash:
+                raise SystemExit(f"pairs already labelled: {', '.join(sorted(clash)[:5])}")
+            for r in old:
+                first[r["pair"]] = (r["annotator"], r["stance"])
+            out[split] = old + out[split]
+        for line in open(folder / "second_labels.jsonl", encoding="utf-8"):
+            r = json.loads(line)
+            second[r["pair"]] = (r["annotator"], r["stance"])
+            if "confidence" in r:
+                confidence[(r["pair"], r["annotator"])] = r["confidence"]
     for split, rows in out.items():
         with open(folder / f"polnear.{split}.jsonl", "w", encoding="utf-8") as f:
             for row in rows:
@@ -105,9 +134,24 @@ def main() -> None:
     # The second labels, so the agreement below can be recomputed from the repository alone.
     with open(folder / "second_labels.jsonl", "w", encoding="utf-8") as f:
         for pid in both:
-            f.write(json.dumps({"pair": pid, "stance": second[pid][1], "annotator": second[pid][0]}) + "\n")
+            row = {"pair": pid, "stance": second[pid][1], "annotator": second[pid][0]}
+            if (pid, second[pid][0]) in confidence:
+                row["confidence"] = confidence[(pid, second[pid][0])]
+            f.write(json.dumps(row) + "\n")
     if not both:
         print("no pair labelled twice: no agreement figures")
+        return
+    if args.append:
+        print("this round:")
+        agreement(sorted(set(new_first) & set(new_second)), new_first, new_second)
+        print("all rounds:")
+    agreement(both, first, second)
+
+
+def agreement(both: list[str], first: dict[str, tuple[str, str]], second: dict[str, tuple[str, str]]) -> None:
+    """Print raw agreement, Cohen's kappa and the confusion of the pairs labelled twice."""
+    if not both:
+        print("no pair labelled twice")
         return
     a = [first[p][1] for p in both]
     b = [second[p][1] for p in both]

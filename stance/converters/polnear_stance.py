@@ -10,6 +10,8 @@ character offsets and labels only; the text comes from PolNeAR at conversion tim
 ``name`` is where the organization's canonical name stands in the text; ``stance`` is critical,
 supportive, neutral or invalid (not an organization: left out here). Each article becomes one
 record holding its labelled quotes, each quote with its labelled targets, ``kind`` from quote marks.
+Dev is PolNeAR dev plus a fixed slice of PolNeAR train articles (``dev-slice.list``), which the
+train split leaves out, so dev has enough pairs and nothing in it is ever trained on.
 See ``eval/stance_labels/README.md`` for how the labels were made.
 """
 
@@ -32,41 +34,64 @@ def _spans(value: list[list[int]]) -> list[tuple[int, int]]:
     return [(int(s), int(e)) for s, e in value]
 
 
-def convert(src: Path, split: str, on_skip: SkipCallback | None = None) -> Iterator[Article]:
-    """Articles of one split that carry labelled pairs, in PolNeAR order."""
-    check_split("polnear-stance", split, SPLITS)
-    label_file = require(LABELS / f"polnear.{split}.jsonl", "stance label file")
-    skip = Skips(f"polnear-stance {split}", on_skip)
-    by_article: dict[str, list[dict]] = {}
-    with open(label_file, encoding="utf-8") as f:
+def dev_slice() -> set[str]:
+    """The PolNeAR train articles whose labels belong to dev."""
+    path = LABELS / "dev-slice.list"
+    if not path.exists():
+        return set()
+    with open(path, encoding="utf-8") as f:
+        return {line.strip() for line in f if line.strip()}
+
+
+def _labelled(split: str) -> dict[str, list[dict]]:
+    rows: dict[str, list[dict]] = {}
+    with open(require(LABELS / f"polnear.{split}.jsonl", "stance label file"), encoding="utf-8") as f:
         for line in f:
             if line.strip():
                 row = json.loads(line)
-                by_article.setdefault(row["article"], []).append(row)
+                rows.setdefault(row["article"], []).append(row)
+    return rows
+
+
+def convert(src: Path, split: str, on_skip: SkipCallback | None = None) -> Iterator[Article]:
+    """Articles of one split that carry labelled pairs, in PolNeAR order (dev: PolNeAR dev, then
+    the dev slice of train)."""
+    check_split("polnear-stance", split, SPLITS)
+    skip = Skips(f"polnear-stance {split}", on_skip)
+    held = dev_slice()
+    train = {a: rows for a, rows in _labelled("train").items() if (a in held) == (split == "dev")}
+    sources = [("train", train)] if split == "train" else [("dev", _labelled("dev")), ("train", train)]
     try:
-        for article in polnear.convert(src, split):
-            rows = by_article.pop(article.id, [])
-            quotes: dict[tuple, Quote] = {}
-            for row in rows:
-                if row["stance"] not in STANCES:
-                    continue  # 'invalid': not an organization, not a pair to learn or score
-                content = _spans(row["content"])
-                quote = quotes.setdefault(
-                    tuple(content),
-                    Quote(
-                        content=content,
-                        cue=_spans(row["cue"]),
-                        source=_spans(row["source"]),
-                        kind=kind_from_marks(article.text, content),
-                    ),
-                )
-                start, end = row["name"]
-                quote.targets.append(
-                    Target(article.text[start:end], _spans(row["mentions"]), stance=row["stance"])
-                )
-            if quotes:
-                yield Article(article.id, article.text, meta=article.meta, quotes=list(quotes.values()))
-        for article_id in by_article:
-            skip("labelled article not in PolNeAR", article_id)
+        for polnear_split, by_article in sources:
+            yield from _articles(src, polnear_split, by_article, skip)
     finally:
         skip.finish()
+
+
+def _articles(src: Path, split: str, by_article: dict[str, list[dict]], skip: Skips) -> Iterator[Article]:
+    if not by_article:
+        return
+    for article in polnear.convert(src, split):
+        rows = by_article.pop(article.id, [])
+        quotes: dict[tuple, Quote] = {}
+        for row in rows:
+            if row["stance"] not in STANCES:
+                continue  # 'invalid': not an organization, not a pair to learn or score
+            content = _spans(row["content"])
+            quote = quotes.setdefault(
+                tuple(content),
+                Quote(
+                    content=content,
+                    cue=_spans(row["cue"]),
+                    source=_spans(row["source"]),
+                    kind=kind_from_marks(article.text, content),
+                ),
+            )
+            start, end = row["name"]
+            quote.targets.append(
+                Target(article.text[start:end], _spans(row["mentions"]), stance=row["stance"])
+            )
+        if quotes:
+            yield Article(article.id, article.text, meta=article.meta, quotes=list(quotes.values()))
+    for article_id in by_article:
+        skip("labelled article not in PolNeAR", article_id)
