@@ -2,7 +2,8 @@
 
     python scripts/stance_candidates.py data/polnear.train.jsonl --n 1650 --out /tmp/cand.train
 
-For every gold quote of the given PolNeAR split (converted by `stance convert polnear`), the
+For every gold quote of the given PolNeAR split (converted by `stance convert polnear`), or every
+quote `stance extract` found in another set's texts (`--set`), the
 organizations that `stance.targets.OrganizationIndex` finds inside its content, as the tool would
 find them; at most --per-article pairs per article so the sample spreads over many stories. Writes
 `pairs.jsonl` (ids and offsets only: what goes into git once labelled) and `sheet.md`, the
@@ -62,6 +63,11 @@ def main() -> None:
         help="label files (eval/stance_labels/*.jsonl): leave out every mention already labelled there",
     )
     parser.add_argument("--only-articles", help="a file of article ids, one per line: only these")
+    parser.add_argument(
+        "--set",
+        help="the converted set the records come from (directed-sentiment, newsmtsc, finentity), "
+        "stored with each pair so the text can be found again; default PolNeAR",
+    )
     parser.add_argument("--skip-articles", help="a file of article ids, one per line: not these")
     parser.add_argument(
         "--need-source",
@@ -81,7 +87,7 @@ def main() -> None:
     for path in args.exclude_labelled:
         for line in open(path, encoding="utf-8"):
             row = json.loads(line)
-            labelled.update((row["article"], tuple(m)) for m in row["mentions"])
+            labelled.update((row.get("set"), row["article"], tuple(m)) for m in row["mentions"])
 
     def ids(path: str | None) -> set[str] | None:
         return None if path is None else {x.strip() for x in open(path, encoding="utf-8") if x.strip()}
@@ -103,7 +109,7 @@ def main() -> None:
             if args.need_source and source in RELATIVE_PRONOUNS:
                 continue
             for name, mentions in orgs.within(quote.content).items():
-                key = (article.id, tuple(mentions[0]))
+                key = (args.set, article.id, tuple(mentions[0]))
                 if (article.id, qi, tuple(mentions[0])) not in taken and key not in labelled:
                     labelled.add(key)  # once per mention, whichever quote holds it first
                     found.append((qi, name, mentions))
@@ -125,6 +131,7 @@ def main() -> None:
             pid = f"{args.prefix}{i:04d}"
             record = {
                 "pair": pid,
+                **({"set": args.set} if args.set else {}),
                 "article": article.id,
                 "quote": qi,
                 "content": [list(s) for s in quote.content],

@@ -33,8 +33,11 @@ LABELS = ("critical", "supportive", "neutral", "invalid")
 # `polnear-stance` converter does that, so a label never moves between files).
 SPLIT_OF_PREFIX = {
     "D": "dev", "E": "dev", "F": "dev", "G": "dev", "Y": "train",
-    "T": "train", "U": "train", "V": "train", "X": "train",
+    "T": "train", "U": "train", "V": "train", "X": "train", "W": "train", "Z": "train",
+    # Round 5, quotes found in the other sets' train texts: directed-sentiment, NewsMTSC, FinEntity.
+    "S": "news", "N": "news", "K": "news",
 }  # fmt: skip
+FILES = {"dev": "polnear.dev.jsonl", "train": "polnear.train.jsonl", "news": "news.train.jsonl"}
 
 
 def cohen_kappa(a: list[str], b: list[str]) -> float:
@@ -85,7 +88,7 @@ def main() -> None:
             (second if pid in first else first)[pid] = (f"A{k}", labels[pid])
     new_first, new_second = dict(first), dict(second)
 
-    out: dict[str, list[dict]] = {"dev": [], "train": []}
+    out: dict[str, list[dict]] = {split: [] for split in FILES}
     for pid, (annotator, label) in sorted(first.items()):
         pair = pairs[pid]
         article = articles[pair["article"]]
@@ -95,6 +98,7 @@ def main() -> None:
         name_span = [at, at + len(name)] if at >= 0 else pair["mentions"][0]
         row = {
             "pair": pid,
+            **({"set": pair["set"]} if "set" in pair else {}),
             "article": pair["article"],
             "content": pair["content"],
             "cue": [list(s) for s in quote.cue],
@@ -111,7 +115,8 @@ def main() -> None:
     folder.mkdir(parents=True, exist_ok=True)
     if args.append:  # earlier rounds first, as they were; a pair is never labelled in two rounds
         for split in out:
-            old = [json.loads(line) for line in open(folder / f"polnear.{split}.jsonl", encoding="utf-8")]
+            path = folder / FILES[split]
+            old = [json.loads(line) for line in open(path, encoding="utf-8")] if path.exists() else []
             clash = {r["pair"] for r in old} & {r["pair"] for r in out[split]}
             if clash:
                 raise SystemExit(f"pairs already labelled: {', '.join(sorted(clash)[:5])}")
@@ -124,7 +129,9 @@ def main() -> None:
             if "confidence" in r:
                 confidence[(r["pair"], r["annotator"])] = r["confidence"]
     for split, rows in out.items():
-        with open(folder / f"polnear.{split}.jsonl", "w", encoding="utf-8") as f:
+        if not rows:
+            continue
+        with open(folder / FILES[split], "w", encoding="utf-8") as f:
             for row in rows:
                 f.write(json.dumps(row) + "\n")
         counts = Counter(r["stance"] for r in rows)

@@ -15,13 +15,22 @@ import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from stance.converters import directed_sentiment, finentity, newsmtsc, polnear, polnear_stance, riqua
+from stance.converters import (
+    directed_sentiment,
+    finentity,
+    news_stance,
+    newsmtsc,
+    polnear,
+    polnear_stance,
+    riqua,
+)
 from stance.converters.common import SkipCallback
 from stance.records import Article
 
 CONVERTERS: dict[str, Callable[[Path, str], Iterator[Article]]] = {
     "polnear": polnear.convert,
     "polnear-stance": polnear_stance.convert,
+    "news-stance": news_stance.convert,
     "newsmtsc": newsmtsc.convert,
     "directed-sentiment": directed_sentiment.convert,
     "finentity": finentity.convert,
@@ -31,6 +40,7 @@ CONVERTERS: dict[str, Callable[[Path, str], Iterator[Article]]] = {
 SPLITS: dict[str, tuple[str, ...]] = {
     "polnear": polnear.SPLITS,
     "polnear-stance": polnear_stance.SPLITS,
+    "news-stance": news_stance.SPLITS,
     "newsmtsc": newsmtsc.SPLITS,
     "directed-sentiment": directed_sentiment.SPLITS,
     "finentity": finentity.SPLITS,
@@ -41,6 +51,7 @@ SPLITS: dict[str, tuple[str, ...]] = {
 _MODULES = {
     "polnear": polnear,
     "polnear-stance": polnear_stance,
+    "news-stance": news_stance,
     "newsmtsc": newsmtsc,
     "directed-sentiment": directed_sentiment,
     "finentity": finentity,
@@ -51,6 +62,7 @@ _MODULES = {
 FOLDERS: dict[str, str] = {
     "polnear": "polnear",
     "polnear-stance": "polnear",  # the text; the labels are in eval/stance_labels
+    "news-stance": ".",  # the texts of several sets; the labels are in eval/stance_labels
     "newsmtsc": "newsmtsc",
     "directed-sentiment": "directed-sentiment",
     "finentity": "finentity",
