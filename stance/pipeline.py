@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc
 
+from stance.defaults import DEFAULT_EXTRACTOR, DEFAULT_SPACY_MODEL, EXTRACTOR_NAMES
 from stance.extraction.baseline import sentence_attributions
 from stance.extraction.rules import Attribution, find_attributions
-from stance.nlp import DEFAULT_SPACY_MODEL, load_spacy
+from stance.nlp import load_spacy, parse
 from stance.records import Article, Quote, Target
 from stance.speakers import SpeakerResolver
 from stance.targets import OrganizationIndex, TargetList
@@ -62,9 +62,6 @@ def make_extractor(
     raise ValueError(f"unknown extractor {name!r}: choose one of {', '.join(EXTRACTOR_NAMES)}")
 
 
-EXTRACTOR_NAMES = ("rules", "sentences", "tagger", "tagger+rules")
-# Chosen on PolNeAR dev (eval/RESULTS.md, quote extraction).
-DEFAULT_EXTRACTOR = "tagger+rules"
 
 
 def build_quotes(doc: Doc, attributions: list[Attribution], targets: TargetList | None = None) -> list[Quote]:
@@ -85,6 +82,23 @@ def build_quotes(doc: Doc, attributions: list[Attribution], targets: TargetList 
             )
         )
     return quotes
+
+
+# A batch ends at the article that brings it to this many characters, so that the parses and
+# tagger scores held at once stay bounded: a long article goes with few others, if any.
+BATCH_CHARS = 200_000
+
+
+def _next_batch(stream: Iterator[Article], batch_size: int) -> list[Article]:
+    batch: list[Article] = []
+    chars = 0
+    while len(batch) < batch_size and chars < BATCH_CHARS:
+        article = next(stream, None)
+        if article is None:
+            break
+        batch.append(article)
+        chars += len(article.text)
+    return batch
 
 
 class Extractor:
@@ -115,9 +129,10 @@ class Extractor:
         With ``on_error``, an article that fails is reported in one line and left out, and the
         batch goes on; without it, the error is raised.
         """
-        stream = self.nlp.pipe(((a.text, a) for a in articles), as_tuples=True, batch_size=batch_size)
-        while batch := list(islice(stream, batch_size)):
-            docs = [doc for doc, _ in batch]
+        stream = iter(articles)
+        while arts := _next_batch(stream, batch_size):
+            docs = parse(self.nlp, [a.text for a in arts], batch_size)
+            batch = list(zip(docs, arts, strict=True))
             try:
                 found = self.find(docs)
             except Exception:

@@ -8,6 +8,7 @@ and appositives that introduced each person, and organizations ('the ministry').
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -44,6 +45,19 @@ class Person:
     mentions: list[int] = field(default_factory=list)  # character offsets
 
 
+class _Speakers:
+    """The speakers resolved so far, by the offset of their source; at one offset, in the order found."""
+
+    def __init__(self) -> None:
+        self.offsets: list[int] = []
+        self.people: list[Person] = []
+
+    def add(self, offset: int, person: Person) -> None:
+        i = bisect.bisect_right(self.offsets, offset)
+        self.offsets.insert(i, offset)
+        self.people.insert(i, person)
+
+
 def _roles_match(a: str, b: str) -> bool:
     return a == b or any(a in group and b in group for group in _ROLE_GROUPS)
 
@@ -59,6 +73,15 @@ class SpeakerResolver:
             # An organization's acronym tagged as a person ('NCFL chief executive …') is not one.
             if ent.label_ == "PERSON" and orgs.name_of((ent.start_char, ent.end_char)) is None:
                 self._add_person(ent.start, ent.end)
+        self._index_mentions()
+
+    def _index_mentions(self) -> None:
+        """Every person's mentions by offset, for the person in focus at an offset; at one offset
+        in the order of self.people."""
+        self._mentions = sorted(
+            ((o, n, p) for n, p in enumerate(self.people.values()) for o in p.mentions), key=lambda m: m[:2]
+        )
+        self._mention_offsets = [o for o, _, _ in self._mentions]
 
     def _add_person(self, start: int, end: int) -> None:
         doc = self.doc
@@ -99,16 +122,23 @@ class SpeakerResolver:
                 return self.people[tok.lower_]
         return None
 
-    def _recent_person(
-        self, offset: int, gender: str | None, speakers: list[tuple[int, Person]]
-    ) -> Person | None:
+    def _recent_person(self, offset: int, gender: str | None, speakers: _Speakers) -> Person | None:
         """The person in focus before an offset: the last speaker or person mentioned, gender permitting."""
-        candidates = [(o, p) for o, p in speakers if o < offset]
-        for p in self.people.values():
-            candidates += [(o, p) for o in p.mentions if o < offset]
-        for _, person in sorted(candidates, key=lambda c: -c[0]):
-            if gender is None or person.gender in (None, gender):
-                return person
+        # Speakers and mentions walked back from the offset, nearest first; at one offset the
+        # speakers (in the order found) come before the mentions (in the order of self.people).
+        s = bisect.bisect_left(speakers.offsets, offset)
+        m = bisect.bisect_left(self._mention_offsets, offset)
+        while s > 0 or m > 0:
+            at = max(speakers.offsets[s - 1] if s else -1, self._mention_offsets[m - 1] if m else -1)
+            s0, m0 = s, m
+            while s0 and speakers.offsets[s0 - 1] == at:
+                s0 -= 1
+            while m0 and self._mention_offsets[m0 - 1] == at:
+                m0 -= 1
+            for person in speakers.people[s0:s] + [p for _, _, p in self._mentions[m0:m]]:
+                if gender is None or person.gender in (None, gender):
+                    return person
+            s, m = s0, m0
         return None
 
     def _described_person(self, tokens: list[Token], offset: int) -> Person | None:
@@ -120,7 +150,7 @@ class SpeakerResolver:
                 continue
             if modifiers and not modifiers <= person.descriptors and not modifiers & person.descriptors:
                 continue
-            first = min(person.mentions)
+            first = person.mentions[0]  # added in the order of doc.ents: the first in the text
             # The most recent person introduced before the description, else the first after.
             rank = offset - first if first < offset else 10**9 + first
             if best is None or rank < best[0]:
@@ -129,7 +159,7 @@ class SpeakerResolver:
 
     def resolve(self, attributions: list[Attribution]) -> list[str | None]:
         """One canonical speaker per attribution (None where unknown), in the given order."""
-        speakers: list[tuple[int, Person]] = []
+        speakers = _Speakers()
         out: dict[int, str | None] = {}
         for att in sorted(attributions, key=lambda a: a.start):
             if not att.source_tokens:
@@ -138,12 +168,12 @@ class SpeakerResolver:
             offset = att.source_tokens[0].idx
             name, person = self._resolve_tokens(att.source_tokens, offset, speakers)
             if person is not None:
-                speakers.append((offset, person))
+                speakers.add(offset, person)
             out[id(att)] = name
         return [out[id(a)] for a in attributions]
 
     def _resolve_tokens(
-        self, tokens: list[Token], offset: int, speakers: list[tuple[int, Person]]
+        self, tokens: list[Token], offset: int, speakers: _Speakers
     ) -> tuple[str | None, Person | None]:
         head = tokens[-1] if tokens[-1].pos_ != "PART" else tokens[0]
         person = self._person_at(tokens)

