@@ -171,10 +171,18 @@ def _run(
     def say(message: str) -> None:
         progress.write(f"stance: {message}")
 
-    read_problems, run_problems = Problems(say), Problems(say)
-    collection = Collection(inputs, text_column, id_column, split, on_error=read_problems)
+    checked = Problems()  # echoed below, once it is known whether the run can go on
+    collection = Collection(inputs, text_column, id_column, split, on_error=checked)
     if not collection.sources:
+        if len(checked.messages) == 1:  # one input, one line
+            raise _fail(checked.messages[0].removesuffix("; input skipped") + f"; {output} left as it was")
+        for message in checked.messages:
+            say(message)
         raise _fail(f"no input can be read (see above); {output} left as it was")
+    read_problems, run_problems = Problems(say), Problems(say)
+    for message in checked.messages:
+        read_problems(message)
+    collection.on_error = read_problems  # what goes wrong while reading is echoed as it happens
     try:
         if verbose:
             progress.write("stance: loading models…")
@@ -249,15 +257,17 @@ def _extraction(
     for folder, what in ((model, "quote tagger"), (stance_model, "stance model")):
         if folder is not None and not folder.is_dir():
             raise _fail(f"{folder}: no {what} here (no such folder)")
-    try:
-        from stance.targets import TargetList
-
-        target_list = TargetList.read(targets) if targets else None
-    except (OSError, ValueError) as err:
-        raise _fail(f"{targets}: {err}") from None
 
     def prepare() -> Process:
+        # The target list is read after the inputs and output are checked (it imports spaCy),
+        # and before any model loads.
         from stance.pipeline import Extractor
+        from stance.targets import TargetList
+
+        try:
+            target_list = TargetList.read(targets) if targets else None
+        except (OSError, ValueError) as err:
+            raise ValueError(f"{targets}: {err}") from None
 
         classifier = None
         if stance:

@@ -919,6 +919,8 @@ def _meta_cell(value: Any) -> str | None:
         return value
     if isinstance(value, float) and not math.isfinite(value):
         return None
+    if hasattr(value, "isoformat"):  # dates from parquet or datasets: 2024-03-01, not "2024-03-01"
+        return value.isoformat()
     return json.dumps(_finite(value), ensure_ascii=False, allow_nan=False, default=_json_default)
 
 
