@@ -38,6 +38,10 @@ def windows(n_tokens: int, size: int, overlap: int) -> list[tuple[int, int]]:
         start += step
 
 
+# Windows through the encoder at once: their activations are the tagger's peak. On 100k
+# characters, 32 a batch peaked 415 MB over the model and 8 peaked 150 MB, no slower on CPU
+# (3.6 s against 4.2 s).
+WINDOW_BATCH = 8
 # A text is tokenized in pieces of about this many characters (encode_arrays).
 ENCODE_CHARS = 100_000
 # Cut only after a plain space or line break: no word piece spans one, whatever the normaliser
@@ -182,7 +186,9 @@ class QuoteTagger:
         return numpy.concatenate(ids), numpy.concatenate(offsets)
 
     @torch.inference_mode()
-    def logits(self, texts: list[str], batch_size: int = 32) -> list[tuple[torch.Tensor, numpy.ndarray]]:
+    def logits(
+        self, texts: list[str], batch_size: int = WINDOW_BATCH
+    ) -> list[tuple[torch.Tensor, numpy.ndarray]]:
         """Per-token logits of each text, averaged over the windows that cover each token, and the
         tokens' character offsets. Windows go through the model batch_size at a time, so memory
         beyond the per-token sums does not grow with the text."""
@@ -224,5 +230,5 @@ class QuoteTagger:
         logp[:, LABEL_ID["O"]] += self.o_bias if o_bias is None else o_bias
         return tags_to_spans(_pairs(offsets), constrained_decode(logp))
 
-    def tag(self, texts: list[str], batch_size: int = 32) -> list[list[tuple[str, Span]]]:
+    def tag(self, texts: list[str], batch_size: int = WINDOW_BATCH) -> list[list[tuple[str, Span]]]:
         return [self.decode(scores, offsets) for scores, offsets in self.logits(texts, batch_size)]
