@@ -111,6 +111,14 @@ def _spans(value: Any, text: str, what: str) -> list[Span]:
     return spans
 
 
+def _list(value: Any, what: str) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise RecordError(f"{what} must be a list, not {type(value).__name__}")
+    return value
+
+
 def _target_from_dict(d: dict[str, Any], text: str, where: str) -> Target:
     if not isinstance(d, dict) or not isinstance(d.get("name"), str):
         raise RecordError(f"{where}: a target needs a string 'name'")
@@ -118,9 +126,12 @@ def _target_from_dict(d: dict[str, Any], text: str, where: str) -> Target:
     if stance is not None and stance not in STANCES:
         raise RecordError(f"{where}: stance {stance!r} is not one of {', '.join(STANCES)}")
     scores = d.get("scores")
+    mentions = _spans(d.get("mentions"), text, f"{where} target mentions")
+    if any(s == e for s, e in mentions):
+        raise RecordError(f"{where}: target {d['name']!r} has an empty mention span")
     return Target(
         name=d["name"],
-        mentions=_spans(d.get("mentions"), text, f"{where} target mentions"),
+        mentions=mentions,
         stance=stance,
         scores=dict(scores) if isinstance(scores, dict) else None,
     )
@@ -142,7 +153,7 @@ def _quote_from_dict(d: dict[str, Any], text: str, where: str) -> Quote:
         source=_spans(d.get("source"), text, f"{where} source"),
         speaker=speaker if isinstance(speaker, str) else None,
         kind=kind,
-        targets=[_target_from_dict(t, text, where) for t in d.get("targets") or []],
+        targets=[_target_from_dict(t, text, where) for t in _list(d.get("targets"), f"{where}: 'targets'")],
     )
 
 
@@ -159,5 +170,7 @@ def article_from_dict(d: dict[str, Any]) -> Article:
         id="" if art_id is None else str(art_id),
         text=text,
         meta=meta if isinstance(meta, dict) else {},
-        quotes=[_quote_from_dict(q, text, f"quote {i}") for i, q in enumerate(d.get("quotes") or [])],
+        quotes=[
+            _quote_from_dict(q, text, f"quote {i}") for i, q in enumerate(_list(d.get("quotes"), "'quotes'"))
+        ],
     )

@@ -733,3 +733,14 @@ def test_table_outputs_appear_only_when_the_run_completes(tmp_path):
         raise RuntimeError("killed midway")
     assert path.read_text(encoding="utf-8") == "older,table\n"
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]  # no temporary file left behind
+
+
+def test_a_target_with_an_empty_mention_span_is_a_record_error():
+    from stance.records import article_from_dict
+
+    record = {"text": "The CSTO failed.", "quotes": [{"content": [[0, 15]], "targets": [{"name": "CSTO"}]}]}
+    record["quotes"][0]["targets"][0]["mentions"] = [[4, 4]]
+    with pytest.raises(RecordError, match="empty mention span"):
+        article_from_dict(record)
+    with pytest.raises(RecordError, match="'quotes' must be a list"):
+        article_from_dict({"text": "x", "quotes": 5})

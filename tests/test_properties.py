@@ -224,14 +224,6 @@ JSON = st.recursive(
 )
 
 
-_RECORD_BUG = pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="records.py iterates 'quotes' and 'targets' without checking that they are lists: "
-    "{'text': 'x', 'quotes': 5} raises TypeError, not RecordError",
-)
-
-
 def _record_error_or_none(record: dict) -> None:
     try:
         article_from_dict(record)
@@ -239,13 +231,11 @@ def _record_error_or_none(record: dict) -> None:
         pass
 
 
-@_RECORD_BUG
 @given(JSON)
 def test_malformed_quotes_are_a_record_error(quotes):
     _record_error_or_none({"text": "some text", "quotes": quotes})
 
 
-@_RECORD_BUG
 @given(JSON)
 def test_malformed_targets_are_a_record_error(targets):
     _record_error_or_none({"text": "some text", "quotes": [{"content": [[0, 4]], "targets": targets}]})

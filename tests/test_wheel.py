@@ -129,3 +129,13 @@ def test_installed_wheel_labels_the_examples_as_the_checkout_does(wheel, tmp_pat
         text=True,
     )
     assert convert.returncode == 2 and "set STANCE_DATA" in convert.stderr, convert.stderr
+
+
+def test_no_source_file_enables_remote_code():
+    """Model code is never taken from a model folder: no loader passes trust_remote_code."""
+    offenders = [
+        p.relative_to(ROOT).as_posix()
+        for p in (ROOT / "stance").rglob("*.py")
+        if "trust_remote_code" in p.read_text(encoding="utf-8")
+    ]
+    assert offenders == []
