@@ -66,7 +66,8 @@ def main() -> None:
             row = json.loads(line)
             pairs[row["pair"]] = row
         sheet = (folder / "sheet.md").read_text(encoding="utf-8")
-        for pid, name in re.findall(r"^### (\S+)\n[^\n]*\ntarget: ([^\n]*)", sheet, re.M):
+        # The source line may itself hold a line break (a source span across lines).
+        for pid, name in re.findall(r"^### (\S+)\n(?:(?!### ).*\n)*?target: ([^\n]*)", sheet, re.M):
             names[pid] = name
     articles = {a.id: a for path in args.gold for a in read_records(path)}
 
