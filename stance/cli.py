@@ -599,12 +599,20 @@ def train_stance_command(
     seed: Annotated[int, typer.Option(help="Seed for sampling, shuffling and initialisation.")] = 13,
     marks: Annotated[bool, typer.Option(help="Wrap the target's mentions in << >> in the input.")] = True,
     speaker: Annotated[bool, typer.Option(help="Put 'speaker:' before the passage in the input.")] = True,
+    calibration_only: Annotated[
+        bool,
+        typer.Option(
+            help="Do not train: re-fit the temperature and the decision rule of the model in -o on dev, "
+            "re-score, rewrite its card."
+        ),
+    ] = False,
 ) -> None:
     """Fine-tune the stance classifier, calibrate it on dev and write it with its model card."""
     from stance.classifier.inputs import labelled_pairs
     from stance.classifier.model import StanceClassifier
     from stance.classifier.train import (
         StanceTrainingConfig,
+        calibrate,
         data_sources,
         pair_scores,
         train_stance,
@@ -635,9 +643,13 @@ def train_stance_command(
         held_out = {path.name: read_records(path) for path in test or []}
     except (OSError, RecordError, ValueError) as err:
         raise _fail(str(err)) from None
-    command = _command_line()
-    best = train_stance(train_sets, dev_articles, output, config, command, times)
+    if calibration_only:
+        classifier = StanceClassifier.load(output)
+        calibrate(output, labelled_pairs(dev_articles, classifier.form))
+    else:
+        train_stance(train_sets, dev_articles, output, config, _command_line(), times)
     classifier = StanceClassifier.load(output)
+    best = pair_scores(classifier, labelled_pairs(dev_articles, classifier.form))
     evaluations = {f"{dev.name} (dev)": best}
     evaluations.update(
         {

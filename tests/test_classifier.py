@@ -223,3 +223,30 @@ def test_a_pickled_adapter_is_refused_before_anything_loads(tmp_path):
     (folder / "adapter_model.safetensors").rename(folder / "adapter_model.bin")
     with pytest.raises(ModelMissingError, match="pickled weights are never loaded"):
         StanceClassifier.load(folder)
+
+
+def test_class_bias_moves_the_boundary_only_where_it_raises_macro_f1():
+    import torch
+
+    from stance.classifier.train import fit_class_bias, macro_f1
+
+    # Supportive pairs whose scores lean neutral: an offset for supportive recovers them.
+    probs = torch.tensor([[0.1, 0.4, 0.5]] * 10 + [[0.1, 0.1, 0.8]] * 20 + [[0.8, 0.1, 0.1]] * 10)
+    gold = [1] * 10 + [2] * 20 + [0] * 10
+    bias = fit_class_bias(probs, gold)
+    ruled = (probs.log() + torch.tensor(bias)).argmax(-1).tolist()
+    assert macro_f1(gold, probs.argmax(-1).tolist()) < macro_f1(gold, ruled) == 1.0
+    assert bias[2] == 0.0 and bias[1] > 0
+    # Where argmax is already right, no offset is fitted.
+    assert fit_class_bias(torch.tensor([[0.7, 0.2, 0.1], [0.1, 0.2, 0.7]]), [0, 2]) == [0.0, 0.0, 0.0]
+
+
+def test_expected_calibration_error():
+    import torch
+
+    from stance.classifier.train import expected_calibration_error
+
+    # All at 0.9 confidence, right 9 times in 10: calibrated. Right half the time: gap 0.4.
+    probs = torch.tensor([[0.9, 0.05, 0.05]] * 10)
+    assert expected_calibration_error(probs, [0] * 9 + [1]) == pytest.approx(0.0, abs=1e-6)
+    assert expected_calibration_error(probs, [0] * 5 + [1] * 5) == pytest.approx(0.4, abs=1e-6)

@@ -33,12 +33,16 @@ class StanceClassifier:
         max_length: int = 128,
         temperature: float = 1.0,
         form: InputFormat = DEFAULT_FORMAT,
+        bias: Sequence[float] | None = None,
     ):
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.max_length = max_length
         self.temperature = temperature
         self.form = form
+        # The decision rule: log-score offsets per label, fitted on dev for macro-F1
+        # (`stance.classifier.train.fit_class_bias`); the scores themselves stay calibrated.
+        self.bias = torch.tensor(list(bias) if bias is not None else [0.0] * len(STANCES))
 
     @classmethod
     def load(cls, path: str | Path | None = None, device: str | torch.device = "cpu") -> StanceClassifier:
@@ -65,6 +69,7 @@ class StanceClassifier:
             config.get("max_length", 128),
             config.get("temperature", 1.0),
             InputFormat(**config.get("inputs", {})),
+            config.get("bias"),
         )
 
     def encode(self, pairs: Sequence[PairText]) -> dict[str, torch.Tensor]:
@@ -93,14 +98,20 @@ class StanceClassifier:
     def scores(self, pairs: Sequence[PairText], batch_size: int = 8) -> torch.Tensor:
         return (self.logits(pairs, batch_size) / self.temperature).softmax(-1)
 
+    def decide(self, probs: torch.Tensor) -> list[int]:
+        """The label of each row of calibrated scores under the decision rule."""
+        return (probs.clamp_min(1e-12).log() + self.bias).argmax(-1).tolist()
+
     def fill(self, articles: list[Article]) -> list[Article]:
-        """Set `stance` and `scores` of every target of every quote, in place."""
-        slots = [(a, q, t) for a in articles for q in a.quotes for t in q.targets]
+        """Set `stance` and `scores` of every target of every quote, in place. A target with no
+        mention in the text is left unclassified: there is nothing to mark."""
+        slots = [(a, q, t) for a in articles for q in a.quotes for t in q.targets if t.mentions]
         if slots:
             probs = self.scores([pair_text(a, q, t, self.form) for a, q, t in slots])
-            for (_, _, target), row in zip(slots, probs.tolist(), strict=True):
-                target.scores = {label: round(p, 4) for label, p in zip(STANCES, row, strict=True)}
-                target.stance = STANCES[max(range(len(STANCES)), key=row.__getitem__)]
+            decided = self.decide(probs)
+            for (_, _, target), row, label in zip(slots, probs.tolist(), decided, strict=True):
+                target.scores = {name: round(p, 4) for name, p in zip(STANCES, row, strict=True)}
+                target.stance = STANCES[label]
         return articles
 
 

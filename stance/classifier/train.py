@@ -71,9 +71,9 @@ def macro_f1(gold: list[int], pred: list[int]) -> float:
 
 
 def pair_scores(classifier: StanceClassifier, pairs: list[tuple[PairText, str]]) -> dict[str, float]:
-    """Macro-F1 and accuracy of the classifier's labels on labelled pairs."""
+    """Macro-F1 and accuracy of the classifier's labels (its decision rule) on labelled pairs."""
     gold = [LABEL_ID[label] for _, label in pairs]
-    pred = classifier.logits([p for p, _ in pairs]).argmax(-1).tolist()
+    pred = classifier.decide(classifier.scores([p for p, _ in pairs]))
     accuracy = sum(g == p for g, p in zip(gold, pred, strict=True)) / max(1, len(gold))
     return {"macro_f1": macro_f1(gold, pred), "accuracy": accuracy, "pairs": len(gold)}
 
@@ -86,6 +86,77 @@ def fit_temperature(logits: torch.Tensor, gold: torch.Tensor) -> float:
     grid = torch.logspace(-0.7, 0.7, 141)
     losses = [float(torch.nn.functional.cross_entropy(logits / t, gold)) for t in grid]
     return float(grid[min(range(len(grid)), key=losses.__getitem__)])
+
+
+def fit_class_bias(probs: torch.Tensor, gold: list[int], steps: int = 81, rounds: int = 3) -> list[float]:
+    """Log-score offsets per label that maximise dev macro-F1 of argmax(log p + bias): the
+    decision rule on calibrated scores. Neutral stays at 0; the other two are searched by
+    coordinate ascent on a grid from -2 to 2, a few rounds. Ties keep the smaller offset, so no
+    bias is fitted where none helps."""
+    logp = probs.clamp_min(1e-12).log()
+    bias = [0.0] * len(STANCES)
+    grid = [round(-2 + 4 * i / (steps - 1), 3) for i in range(steps)]
+
+    def score(b: list[float]) -> float:
+        return macro_f1(gold, (logp + torch.tensor(b)).argmax(-1).tolist())
+
+    best = score(bias)
+    for _ in range(rounds):
+        for c in (LABEL_ID["critical"], LABEL_ID["supportive"]):
+            for value in sorted(grid, key=abs):
+                trial = [*bias[:c], value, *bias[c + 1 :]]
+                if (s := score(trial)) > best + 1e-9:
+                    best, bias = s, trial
+    return bias
+
+
+def expected_calibration_error(probs: torch.Tensor, gold: list[int], bins: int = 15) -> float:
+    """ECE of the top score (Guo et al. 2017): the accuracy gap of each confidence bin, weighted
+    by its share of the pairs."""
+    confidence, predicted = probs.max(-1)
+    correct = (predicted == torch.tensor(gold)).float()
+    edges = torch.linspace(0, 1, bins + 1)
+    total = 0.0
+    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+        inside = (confidence > lo) & (confidence <= hi)
+        if inside.any():
+            gap = (confidence[inside].mean() - correct[inside].mean()).abs()
+            total += float(gap) * int(inside.sum()) / len(gold)
+    return total
+
+
+def calibrate(
+    output: Path, dev_pairs: list[tuple[PairText, str]], device: torch.device | str = "cpu"
+) -> dict:
+    """Fit the temperature (dev log-loss) and the decision rule (dev macro-F1) of the model in
+    `output`, on the best adapter, and store both in its config with what they changed."""
+    meta = json.loads((output / CONFIG_NAME).read_text(encoding="utf-8"))
+    meta.update(temperature=1.0, bias=None)
+    (output / CONFIG_NAME).write_text(json.dumps(meta, indent=1), encoding="utf-8")
+    model = StanceClassifier.load(output, device)
+    logits = model.logits([p for p, _ in dev_pairs])
+    gold = [LABEL_ID[label] for _, label in dev_pairs]
+    target = torch.tensor(gold)
+    temperature = round(fit_temperature(logits, target), 4)
+    probs = (logits / temperature).softmax(-1)
+    bias = fit_class_bias(probs, gold)
+    meta["temperature"] = temperature
+    meta["bias"] = bias
+    meta["dev_log_loss"] = {
+        "before": round(float(torch.nn.functional.cross_entropy(logits, target)), 4),
+        "after": round(float(torch.nn.functional.cross_entropy(logits / temperature, target)), 4),
+    }
+    meta["dev_ece"] = {
+        "before": round(expected_calibration_error(logits.softmax(-1), gold), 4),
+        "after": round(expected_calibration_error(probs, gold), 4),
+    }
+    ruled = (probs.clamp_min(1e-12).log() + torch.tensor(bias)).argmax(-1).tolist()
+    meta["dev_macro_f1_rule"] = {
+        "argmax": round(macro_f1(gold, probs.argmax(-1).tolist()), 4),
+        "rule": round(macro_f1(gold, ruled), 4),
+    }
+    (output / CONFIG_NAME).write_text(json.dumps(meta, indent=1), encoding="utf-8")
+    return meta
 
 
 def training_pairs(
@@ -261,15 +332,7 @@ def train_stance(
         "command": command,
     }
     (output / CONFIG_NAME).write_text(json.dumps(meta, indent=1), encoding="utf-8")
-    best_model = StanceClassifier.load(output, device)  # calibrate the best adapter, not the last one
-    logits = best_model.logits([p for p, _ in dev_pairs])
-    gold = torch.tensor([LABEL_ID[label] for _, label in dev_pairs])
-    meta["temperature"] = round(fit_temperature(logits, gold), 4)
-    meta["dev_log_loss"] = {
-        "before": round(float(torch.nn.functional.cross_entropy(logits, gold)), 4),
-        "after": round(float(torch.nn.functional.cross_entropy(logits / meta["temperature"], gold)), 4),
-    }
-    (output / CONFIG_NAME).write_text(json.dumps(meta, indent=1), encoding="utf-8")
+    calibrate(output, dev_pairs, device)  # the best adapter, not the last one
     return best
 
 
@@ -277,6 +340,9 @@ SOURCES = {
     "polnear-stance": "the project's own labels on PolNeAR quotes (`eval/stance_labels/`, "
     "guidelines in `eval/guidelines.md`; the annotators were AI assistant sessions, not people), "
     "text from PolNeAR v1.0.0 (Newell et al. 2018), via `stance convert polnear-stance`",
+    "news-stance": "the project's own labels on quotes that `stance extract` found in the train "
+    "sentences of directed-sentiment, NewsMTSC and FinEntity (`eval/stance_labels/news.train.jsonl`; "
+    "AI assistant sessions as annotators), via `stance convert news-stance`",
     "directed-sentiment": "directed sentiment between entities in political news (Park et al. 2021), "
     "via `stance convert directed-sentiment`",
     "newsmtsc": "NewsMTSC, sentiment toward persons in news (Hamborg & Donnay 2021), "
@@ -293,6 +359,16 @@ def data_sources(file_names: list[str]) -> dict[str, str]:
         key = next((k for k in sorted(SOURCES, key=len, reverse=True) if name.startswith(k)), None)
         out[name] = SOURCES[key] if key else "user-supplied records"
     return out
+
+
+def _decision_rule_line(meta: dict) -> str:
+    offsets = ", ".join(f"{label} {b:+.2f}" for label, b in zip(STANCES, meta["bias"], strict=True))
+    rule = meta["dev_macro_f1_rule"]
+    return (
+        f"- Decision rule: the label of the largest log-score plus a per-label offset ({offsets}), "
+        f"fitted on dev for macro-F1 ({100 * rule['argmax']:.1f} by argmax → {100 * rule['rule']:.1f}); "
+        "the scores stay the calibrated probabilities."
+    )
 
 
 def write_card(output: Path, evaluations: dict[str, dict[str, float]], sources: dict[str, str]) -> None:
@@ -317,7 +393,13 @@ def write_card(output: Path, evaluations: dict[str, dict[str, float]], sources: 
         " classification head, in safetensors.",
         f"- Inputs cut at {meta['max_length']} word pieces.",
         f"- Calibration: logits divided by a temperature of {meta['temperature']} fitted on dev "
-        f"(dev log-loss {meta['dev_log_loss']['before']} → {meta['dev_log_loss']['after']}).",
+        f"(dev log-loss {meta['dev_log_loss']['before']} → {meta['dev_log_loss']['after']}"
+        + (
+            f"; expected calibration error {meta['dev_ece']['before']} → {meta['dev_ece']['after']})."
+            if "dev_ece" in meta
+            else ")."
+        ),
+        *([_decision_rule_line(meta)] if meta.get("bias") else []),
         "",
         "## Data",
         "",
