@@ -118,6 +118,24 @@ class Extractor:
         self.targets = targets
         self.classifier = classifier
 
+    def _parse(
+        self, arts: list[Article], batch_size: int, on_error: Callable[[str], None] | None
+    ) -> list[tuple[Doc, Article]]:
+        """(parse, article) for a batch; if the batch fails, article by article, so only an article
+        spaCy cannot parse is lost (reported through on_error)."""
+        try:
+            return list(zip(parse(self.nlp, [a.text for a in arts], batch_size), arts, strict=True))
+        except Exception:
+            if on_error is None:
+                raise
+        out = []
+        for article in arts:
+            try:
+                out.append((parse(self.nlp, [article.text], 1)[0], article))
+            except Exception as err:
+                on_error(f"{article.id}: parse failed: {err.__class__.__name__}: {err}")
+        return out
+
     def __call__(
         self,
         articles: Iterable[Article],
@@ -131,10 +149,10 @@ class Extractor:
         """
         stream = iter(articles)
         while arts := _next_batch(stream, batch_size):
-            docs = parse(self.nlp, [a.text for a in arts], batch_size)
-            batch = list(zip(docs, arts, strict=True))
+            batch = self._parse(arts, batch_size, on_error)
+            docs = [doc for doc, _ in batch]
             try:
-                found = self.find(docs)
+                found = self.find(docs) if docs else []
             except Exception:
                 if on_error is None:
                     raise

@@ -224,3 +224,24 @@ def test_help_lists_resume_overwrite_quiet():
     result = runner.invoke(app, ["label", "--help"], env={"COLUMNS": "200"})
     for option in ("--resume", "--overwrite", "--quiet", "--verbose"):
         assert option in result.output
+
+
+def test_an_article_spacy_cannot_parse_costs_only_itself(extractor, monkeypatch):
+    """spaCy E088 (a text over nlp.max_length) or any parse failure in a batch used to end the
+    run, losing the batch and everything after it."""
+    import stance.pipeline
+    from stance.records import Article
+
+    real = stance.pipeline.parse
+
+    def fragile(nlp, texts, *args):
+        if any("BOOM" in t for t in texts):
+            raise ValueError("[E088] Text of length 5000001 exceeds maximum")
+        return real(nlp, texts, *args)
+
+    monkeypatch.setattr(stance.pipeline, "parse", fragile)
+    articles = [Article(f"a{i}", '"We act," said Ana Ruiz.' + (" BOOM" if i == 3 else "")) for i in range(10)]
+    problems: list[str] = []
+    done = list(extractor(articles, on_error=problems.append))
+    assert [a.id for a in done] == [f"a{i}" for i in range(10) if i != 3]
+    assert problems == ["a3: parse failed: ValueError: [E088] Text of length 5000001 exceeds maximum"]
