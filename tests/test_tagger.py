@@ -168,3 +168,16 @@ def test_decoding_drops_an_addressee_a_few_words_before_the_content():
     # A short content that ends its sentence is kept.
     spans = [("CONTENT", span_of(text, "necessary")), ("CONTENT", span_of(text, "Reporters wrote"))]
     assert len(group_spans(text, spans)) == 2
+
+
+def test_a_pickled_adapter_is_refused_before_anything_loads(tmp_path):
+    import shutil
+
+    from stance.errors import ModelMissingError
+    from stance.tagger.model import QuoteTagger
+
+    folder = tmp_path / "pickled"
+    shutil.copytree(ROOT / "models" / "extractor", folder)
+    (folder / "adapter_model.safetensors").rename(folder / "adapter_model.bin")
+    with pytest.raises(ModelMissingError, match="pickled weights are never loaded"):
+        QuoteTagger.load(folder)

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy
 import torch
 
-from stance.encoder import quiet_loading, resolve_encoder, shipped_model
+from stance.encoder import quiet_loading, require_safetensors, resolve_encoder, shipped_model
 from stance.errors import ModelMissingError
 from stance.records import Span
 from stance.tagger.bio import LABEL_ID, LABELS, Offsets, tags_to_spans
@@ -144,11 +144,13 @@ class QuoteTagger:
         config_file = folder / CONFIG_NAME
         if not config_file.is_file():
             raise ModelMissingError(f"{folder}: no quote tagger here ({CONFIG_NAME} missing)")
+        require_safetensors(folder, "quote tagger")
         config = json.loads(config_file.read_text(encoding="utf-8"))
         encoder = resolve_encoder(config["base_model"])
         with quiet_loading():
             base = AutoModelForTokenClassification.from_pretrained(
                 encoder,
+                use_safetensors=True,
                 num_labels=len(LABELS),
                 id2label=dict(enumerate(LABELS)),
                 label2id=LABEL_ID,

@@ -143,7 +143,11 @@ def train_tagger(
         train = train[: config.max_train_articles]
     encoder = resolve_encoder(config.base_model)
     base = AutoModelForTokenClassification.from_pretrained(
-        encoder, num_labels=len(LABELS), id2label=dict(enumerate(LABELS)), label2id=LABEL_ID
+        encoder,
+        use_safetensors=True,
+        num_labels=len(LABELS),
+        id2label=dict(enumerate(LABELS)),
+        label2id=LABEL_ID,
     )
     lora = LoraConfig(
         r=config.lora_r,
