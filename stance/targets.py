@@ -167,8 +167,9 @@ class OrganizationIndex:
             for pattern, name in targets.patterns():
                 for m in pattern.finditer(text):
                     start, end = _clean(text, m.start(), m.end())
-                    mentions[(start, end)] = name
-                    forms.add(text[start:end], name)
+                    if start < end:  # an alias that is all 'the' and possessive leaves nothing
+                        mentions[(start, end)] = name
+                        forms.add(text[start:end], name)
 
         # The NER often calls a person an organization ("Trump's"); a name the article also gives
         # a person, or a person's surname, is a person.

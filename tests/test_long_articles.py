@@ -163,3 +163,11 @@ def test_target_mentions_are_listed_once(nlp):
     orgs = OrganizationIndex(doc)
     found = orgs.within([content, (content[0] + 10, content[1]), content])
     assert found == {target.name: target.mentions}
+
+
+def test_an_alias_that_cleans_to_nothing_gives_no_mention(nlp):
+    from stance.targets import TargetList
+
+    text = "Officials met the  board on Monday."
+    orgs = OrganizationIndex(nlp(text), TargetList({"The Board": ["the "]}))
+    assert all(s < e for (s, e), _ in orgs.mentions)
