@@ -138,7 +138,7 @@ def test_kind_ptb_marks():
 
 
 def test_dispatch_validates_format_split_and_path(tmp_path):
-    with pytest.raises(ValueError, match="valid formats: polnear, polnear-stance, newsmtsc"):
+    with pytest.raises(ValueError, match="valid formats: polnear, polnear-stance, news-stance, newsmtsc"):
         convert("nope", tmp_path, "train")
     with pytest.raises(ValueError, match="valid splits: train, dev, test"):
         convert("polnear", tmp_path, "valid")
@@ -150,7 +150,8 @@ def test_dispatch_validates_format_split_and_path(tmp_path):
     assert (
         set(CONVERTERS)
         == set(SPLITS)
-        == {"polnear", "polnear-stance", "newsmtsc", "directed-sentiment", "finentity", "riqua"}
+        == {"polnear", "polnear-stance", "news-stance", "newsmtsc", "directed-sentiment"}
+        | {"finentity", "riqua"}
     )
 
 
@@ -438,3 +439,23 @@ def test_skips_are_counted_and_summarised_once_per_reason():
     list(islice(articles, 30))
     with pytest.warns(UserWarning, match=f"riqua train: line without a content span.*: {empty} "):
         articles.close()  # type: ignore[attr-defined]
+
+
+@pytest.mark.data
+@pytest.mark.skipif(not (DATA / "directed-sentiment").is_dir(), reason="the sets are not in ../shared/data")
+def test_news_stance_joins_the_labels_with_the_sets_texts():
+    import json
+
+    labels = [
+        json.loads(line)
+        for line in open(ROOT / "eval" / "stance_labels" / "news.train.jsonl", encoding="utf-8")
+    ]
+    usable = [r for r in labels if r["stance"] != "invalid"]
+    articles = list(convert("news-stance", None, "train"))
+    targets = [t for a in articles for q in a.quotes for t in q.targets]
+    assert len(targets) == len(usable)
+    by_id = {a.id: a for a in articles}
+    for row in usable[:200]:  # the stored name offsets still point at the organization's name
+        article = by_id[row["article"]]
+        start, end = row["name"]
+        assert any(t.name == article.text[start:end] for q in article.quotes for t in q.targets)
