@@ -233,9 +233,11 @@ def _rows_to_articles(
     text_column: str,
     id_column: str,
     on_error: ErrorHandler | None,
+    start: int = 1,
 ) -> Iterator[tuple[str, Article]]:
-    """Articles from tabular rows (csv, parquet, datasets); ids default to '<label>:<row>', 1-based."""
-    for number, row in enumerate(rows, start=1):
+    """Articles from tabular rows (csv, parquet, datasets); ids default to '<label>:<row>', 1-based
+    (the first of these rows is row ``start``)."""
+    for number, row in enumerate(rows, start=start):
         where = f"{name}: row {number}"
         try:
             article = _row_article(row, text_column, id_column, f"{label}:{number}")
@@ -577,16 +579,9 @@ def _read_parquet(
         try:
             for batch in pf.iter_batches(batch_size=_PARQUET_BATCH, row_groups=[group]):
                 rows = batch.to_pylist()
-                for row in rows:
-                    number += 1
-                    done += 1
-                    where = f"{name}: row {number}"
-                    try:
-                        article = _row_article(row, text_column, id_column, f"{label}:{number}")
-                    except RecordError as err:
-                        _report(on_error, f"{where}: {err}")
-                        continue
-                    yield where, article
+                yield from _rows_to_articles(rows, name, label, text_column, id_column, on_error, number + 1)
+                number += len(rows)
+                done += len(rows)
         except Exception as err:  # pyarrow raises OSError, ArrowException, UnicodeDecodeError
             lost = max(size - done, 1)
             _report(

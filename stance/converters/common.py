@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from stance.kinds import DOUBLE_MARKS, QuoteMarks, kind_from_marks
-from stance.records import Span
+from stance.records import STANCES, Article, Quote, Span, Target
 
 # (reason, where): reason is a short fixed phrase, where names the file, line or annotation.
 SkipCallback = Callable[[str, str], None]
@@ -73,3 +73,32 @@ def one_quote_over(text: str, marks: QuoteMarks = DOUBLE_MARKS) -> tuple[list[Sp
     """Content spans and kind for a quote that covers the whole text (sentence-level sets)."""
     content = [(0, len(text))]
     return content, kind_from_marks(text, content, marks)
+
+
+def _spans(value: list[list[int]]) -> list[Span]:
+    return [(int(s), int(e)) for s, e in value]
+
+
+def labelled_article(article: Article, rows: list[dict]) -> Article | None:
+    """The article with the project's stance labels (rows of eval/stance_labels: ids, offsets,
+    labels) as its quotes and targets; None when none of its rows is usable. ``invalid`` pairs
+    are left out: not an organization, not a pair to learn or score."""
+    quotes: dict[tuple, Quote] = {}
+    for row in rows:
+        if row["stance"] not in STANCES:
+            continue
+        content = _spans(row["content"])
+        quote = quotes.setdefault(
+            tuple(content),
+            Quote(
+                content=content,
+                cue=_spans(row["cue"]),
+                source=_spans(row["source"]),
+                kind=kind_from_marks(article.text, content),
+            ),
+        )
+        start, end = row["name"]
+        quote.targets.append(Target(article.text[start:end], _spans(row["mentions"]), stance=row["stance"]))
+    if not quotes:
+        return None
+    return Article(article.id, article.text, meta=article.meta, quotes=list(quotes.values()))

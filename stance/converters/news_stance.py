@@ -14,17 +14,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from stance.converters import directed_sentiment, finentity, newsmtsc
-from stance.converters.common import SkipCallback, Skips, check_split, require
-from stance.kinds import kind_from_marks
-from stance.records import STANCES, Article, Quote, Target
+from stance.converters.common import SkipCallback, Skips, check_split, labelled_article, require
+from stance.records import Article
 
 SPLITS = ("train",)
 LABELS = Path(__file__).resolve().parent.parent.parent / "eval" / "stance_labels"
 SETS = {"directed-sentiment": directed_sentiment, "newsmtsc": newsmtsc, "finentity": finentity}
-
-
-def _spans(value: list[list[int]]) -> list[tuple[int, int]]:
-    return [(int(s), int(e)) for s, e in value]
 
 
 def convert(src: Path, split: str, on_skip: SkipCallback | None = None) -> Iterator[Article]:
@@ -43,27 +38,9 @@ def convert(src: Path, split: str, on_skip: SkipCallback | None = None) -> Itera
                 skip("labels of an unknown set", name)
                 continue
             for article in SETS[name].convert(Path(src) / name, split):
-                rows = by_article.pop(article.id, [])
-                quotes: dict[tuple, Quote] = {}
-                for row in rows:
-                    if row["stance"] not in STANCES:
-                        continue  # 'invalid': not an organization, not a pair to learn or score
-                    content = _spans(row["content"])
-                    quote = quotes.setdefault(
-                        tuple(content),
-                        Quote(
-                            content=content,
-                            cue=_spans(row["cue"]),
-                            source=_spans(row["source"]),
-                            kind=kind_from_marks(article.text, content),
-                        ),
-                    )
-                    start, end = row["name"]
-                    quote.targets.append(
-                        Target(article.text[start:end], _spans(row["mentions"]), stance=row["stance"])
-                    )
-                if quotes:
-                    yield Article(article.id, article.text, meta=article.meta, quotes=list(quotes.values()))
+                labelled = labelled_article(article, by_article.pop(article.id, []))
+                if labelled is not None:
+                    yield labelled
             for article_id in by_article:
                 skip(f"labelled article not in {name}", article_id)
     finally:

@@ -22,16 +22,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from stance.converters import polnear
-from stance.converters.common import SkipCallback, Skips, check_split, require
-from stance.kinds import kind_from_marks
-from stance.records import STANCES, Article, Quote, Target
+from stance.converters.common import SkipCallback, Skips, check_split, labelled_article, require
+from stance.records import Article
 
 SPLITS = ("train", "dev")
 LABELS = Path(__file__).resolve().parent.parent.parent / "eval" / "stance_labels"
-
-
-def _spans(value: list[list[int]]) -> list[tuple[int, int]]:
-    return [(int(s), int(e)) for s, e in value]
 
 
 def dev_slice() -> set[str]:
@@ -72,26 +67,8 @@ def _articles(src: Path, split: str, by_article: dict[str, list[dict]], skip: Sk
     if not by_article:
         return
     for article in polnear.convert(src, split):
-        rows = by_article.pop(article.id, [])
-        quotes: dict[tuple, Quote] = {}
-        for row in rows:
-            if row["stance"] not in STANCES:
-                continue  # 'invalid': not an organization, not a pair to learn or score
-            content = _spans(row["content"])
-            quote = quotes.setdefault(
-                tuple(content),
-                Quote(
-                    content=content,
-                    cue=_spans(row["cue"]),
-                    source=_spans(row["source"]),
-                    kind=kind_from_marks(article.text, content),
-                ),
-            )
-            start, end = row["name"]
-            quote.targets.append(
-                Target(article.text[start:end], _spans(row["mentions"]), stance=row["stance"])
-            )
-        if quotes:
-            yield Article(article.id, article.text, meta=article.meta, quotes=list(quotes.values()))
+        labelled = labelled_article(article, by_article.pop(article.id, []))
+        if labelled is not None:
+            yield labelled
     for article_id in by_article:
         skip("labelled article not in PolNeAR", article_id)
