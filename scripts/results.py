@@ -338,7 +338,9 @@ def main(argv: list[str] | None = None) -> int:
     (ROOT / "data").mkdir(exist_ok=True)
     (ROOT / "out").mkdir(exist_ok=True)
     chosen = args.only or list(SECTIONS)
-    kept = _existing_sections() if args.only else {}
+    # Sections written by hand (experiments, with their commands) are kept on every run.
+    kept = _existing_sections()
+    generated = {title for title, *_ in SECTIONS.values()}
     lines = [
         "# Results",
         "",
@@ -356,6 +358,9 @@ def main(argv: list[str] | None = None) -> int:
             lines += [f"## {title}", "", intro, "", *table(rows()), ""]
         elif title in kept:
             lines += [f"## {title}", *kept[title]]
+    for title, body in kept.items():
+        if title not in generated:
+            lines += [f"## {title}", *body]
     RESULTS.write_text("\n".join(lines), encoding="utf-8")
     print(f"wrote {RESULTS}", file=sys.stderr)
     return 0
