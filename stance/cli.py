@@ -207,9 +207,7 @@ def _run(
         if writer is not None:
             writer.close(complete=False)
         if output.suffix.lower() == ".jsonl":
-            hint = (
-                f"{written} more articles written to {output}; run the same command with --resume to continue"
-            )
+            hint = f"{written} articles written to {output} by this run; add --resume to continue"
         else:
             hint = f"{output} not written (a .csv/.parquet is made at the end; .jsonl can be resumed)"
         raise _fail(f"interrupted: {hint}", code=130) from None
