@@ -938,7 +938,6 @@ class ArticleWriter:
         self.path = Path(path)
         self.format = output_format(self.path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.written = 0
         self._closed = False
         self._meta_keys: dict[str, None] = {}  # every meta column, in order of first appearance
         if self.format == "jsonl":
@@ -962,7 +961,6 @@ class ArticleWriter:
             self._meta_keys.update(dict.fromkeys(meta))
             for row in table_rows(article):
                 self._file.write(json.dumps({**row, **meta}, ensure_ascii=False) + "\n")
-        self.written += 1
 
     def _rows(self) -> Iterator[dict[str, Any]]:
         with open(self._rows_path, encoding="utf-8") as f:
