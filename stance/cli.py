@@ -589,6 +589,12 @@ def train_stance_command(
             help="FILE_NAME=N: use that training file's pairs N times an epoch (small in-domain sets)."
         ),
     ] = None,
+    cap: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="FILE_NAME=N: a seeded sample of at most N pairs from that file (for learning curves)."
+        ),
+    ] = None,
     eval_every: Annotated[int, typer.Option(help="Steps between dev evaluations.")] = 100,
     patience: Annotated[int, typer.Option(help="Dev evaluations without improvement before stopping.")] = 4,
     select_after: Annotated[
@@ -633,10 +639,12 @@ def train_stance_command(
     )
     try:
         times = {name: int(n) for name, n in (r.rsplit("=", 1) for r in repeat or [])}
+        caps = {name: int(n) for name, n in (c.rsplit("=", 1) for c in cap or [])}
         train_sets = {path.name: read_records(path) for path in train}
-        unknown = set(times) - set(train_sets)
-        if unknown:
-            raise ValueError(f"--repeat names no training file: {', '.join(sorted(unknown))}")
+        for option, names in (("--repeat", times), ("--cap", caps)):
+            unknown = set(names) - set(train_sets)
+            if unknown:
+                raise ValueError(f"{option} names no training file: {', '.join(sorted(unknown))}")
         dev_articles = read_records(dev)
         held_out = {path.name: read_records(path) for path in test or []}
     except (OSError, RecordError, ValueError) as err:
@@ -645,7 +653,7 @@ def train_stance_command(
         classifier = StanceClassifier.load(output)
         calibrate(output, labelled_pairs(dev_articles, classifier.form))
     else:
-        train_stance(train_sets, dev_articles, output, config, _command_line(), times)
+        train_stance(train_sets, dev_articles, output, config, _command_line(), times, caps)
     classifier = StanceClassifier.load(output)
     best = pair_scores(classifier, labelled_pairs(dev_articles, classifier.form))
     evaluations = {f"{dev.name} (dev)": best}

