@@ -601,6 +601,13 @@ def train_stance_command(
         float, typer.Option(help="Keep the best dev evaluation from this many epochs on (early stopping).")
     ] = 1.0,
     seed: Annotated[int, typer.Option(help="Seed for sampling, shuffling and initialisation.")] = 13,
+    teacher: Annotated[
+        Path | None,
+        typer.Option(help="A trained stance model whose scores on each training pair are soft targets."),
+    ] = None,
+    distill_weight: Annotated[
+        float, typer.Option(help="Weight of the teacher's scores in the loss (the gold label has the rest).")
+    ] = 0.5,
     marks: Annotated[bool, typer.Option(help="Wrap the target's mentions in << >> in the input.")] = True,
     speaker: Annotated[bool, typer.Option(help="Put 'speaker:' before the passage in the input.")] = True,
     calibration_only: Annotated[
@@ -636,6 +643,8 @@ def train_stance_command(
         seed=seed,
         marks=marks,
         speaker=speaker,
+        teacher=str(teacher) if teacher else None,
+        distill_weight=distill_weight,
     )
     try:
         times = {name: int(n) for name, n in (r.rsplit("=", 1) for r in repeat or [])}

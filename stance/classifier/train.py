@@ -60,6 +60,10 @@ class StanceTrainingConfig:
     # pairs an early spike can pick a model that has not seen the training data once.
     select_after_epochs: float = 1.0
     seed: int = 13
+    # Distillation: a trained stance model whose calibrated scores on every training pair are soft
+    # targets, mixed into the loss with this weight (the gold label keeps the rest).
+    teacher: str | None = None
+    distill_weight: float = 0.5
 
     def input_format(self) -> InputFormat:
         return InputFormat(marks=self.marks, speaker=self.speaker, window=self.window)
@@ -186,7 +190,9 @@ def training_pairs(
     return out, counts
 
 
-def _dataset(pairs: list[tuple[PairText, str]], tokenizer, max_length: int):
+def _dataset(
+    pairs: list[tuple[PairText, str]], tokenizer, max_length: int, soft: list[list[float]] | None = None
+):
     from datasets import Dataset
 
     data = Dataset.from_dict(
@@ -194,6 +200,7 @@ def _dataset(pairs: list[tuple[PairText, str]], tokenizer, max_length: int):
             "target": [p.target for p, _ in pairs],
             "passage": [p.passage for p, _ in pairs],
             "label": [LABEL_ID[label] for _, label in pairs],
+            **({"soft": soft} if soft is not None else {}),
         }
     )
     return data.map(
@@ -231,7 +238,23 @@ def _batches(data, batch_size: int, pad_id: int, rng: random.Random):
             inputs["attention_mask"][row, : len(seq)] = 1
             if types is not None:
                 inputs["token_type_ids"][row, : len(seq)] = torch.tensor(types[row])
-        yield inputs, torch.tensor(rows["label"])
+        soft = torch.tensor(rows["soft"]) if "soft" in rows.column_names else None
+        yield inputs, torch.tensor(rows["label"]), soft
+
+
+def teacher_scores(teacher_folder: str, pairs: list[tuple[PairText, str]], form: InputFormat, device) -> list:
+    """The teacher's calibrated scores for each training pair (each distinct pair scored once: the
+    repeated sets hold the same pairs several times)."""
+    teacher = StanceClassifier.load(teacher_folder, device)
+    if teacher.form != form:
+        raise ValueError(f"the teacher {teacher_folder} reads its inputs differently ({teacher.form})")
+    distinct = list({(p.target, p.passage): p for p, _ in pairs}.values())
+    started = time.time()
+    probs = teacher.scores(distinct, batch_size=16).tolist()
+    print(f"teacher scored {len(distinct)} pairs in {time.time() - started:.0f} s", file=sys.stderr)
+    found = {(p.target, p.passage): row for p, row in zip(distinct, probs, strict=True)}
+    del teacher
+    return [found[(p.target, p.passage)] for p, _ in pairs]
 
 
 def lora_targets(model: torch.nn.Module) -> list[str]:
@@ -282,7 +305,8 @@ def train_stance(
     dev_pairs = labelled_pairs(dev, form)
     if not pairs or not dev_pairs:
         raise ValueError("no labelled (quote, target) pairs in the training or dev records")
-    data = _dataset(pairs, tokenizer, config.max_length)
+    soft = teacher_scores(config.teacher, pairs, form, device) if config.teacher else None
+    data = _dataset(pairs, tokenizer, config.max_length, soft)
     frequency = Counter(label for _, label in pairs)
     power = config.class_weight_power
     weights = torch.tensor([(len(pairs) / max(1, frequency[s])) ** power for s in STANCES])
@@ -301,10 +325,14 @@ def train_stance(
     stale, step, started = 0, 0, time.time()
     bar = tqdm(total=steps, desc="training", file=sys.stderr)
     for _epoch in range(config.epochs):
-        for batch, labels in _batches(data, config.batch_size, tokenizer.pad_token_id, rng):
+        for batch, labels, targets in _batches(data, config.batch_size, tokenizer.pad_token_id, rng):
             model.train()
             batch = {key: value.to(device) for key, value in batch.items()}
-            loss = loss_fn(model(**batch).logits, labels.to(device))
+            logits = model(**batch).logits
+            loss = loss_fn(logits, labels.to(device))
+            if targets is not None:  # cross-entropy against the teacher's scores
+                distilled = -(targets.to(device) * logits.log_softmax(-1)).sum(-1).mean()
+                loss = (1 - config.distill_weight) * loss + config.distill_weight * distilled
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)
             optimizer.step()
@@ -419,6 +447,15 @@ def write_card(output: Path, evaluations: dict[str, dict[str, float]], sources: 
         f"- Stored here: a LoRA adapter (r={train['lora_r']} on {wrapped}) and the"
         " classification head, in safetensors.",
         f"- Inputs cut at {meta['max_length']} word pieces.",
+        *(
+            [
+                f"- Distilled: the loss mixes the gold label ({1 - train['distill_weight']:g}) with the "
+                f"calibrated scores of the teacher `{train['teacher']}` on the same pair "
+                f"({train['distill_weight']:g}); the teacher's card gives its data and recipe."
+            ]
+            if train.get("teacher")
+            else []
+        ),
         f"- Calibration: logits divided by a temperature of {meta['temperature']} fitted on dev "
         f"(dev log-loss {meta['dev_log_loss']['before']} → {meta['dev_log_loss']['after']}"
         + (
