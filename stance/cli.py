@@ -125,9 +125,25 @@ TaggerModel = Annotated[
     Path | None,
     typer.Option(help="Quote tagger folder for the tagger extractors (default: models/extractor)."),
 ]
+
+
+def _stance_model(value: Path | None) -> Path | None:
+    """A shipped model's short name (`mpnet`: models/stance-mpnet) or a folder, as given."""
+    from stance.encoder import shipped_model
+
+    if value is None or value.is_dir() or len(value.parts) != 1:
+        return value
+    shipped = shipped_model(f"stance-{value}")
+    return shipped if shipped.is_dir() else value
+
+
 StanceModel = Annotated[
     Path | None,
-    typer.Option(help="Stance classifier folder (default: models/stance)."),
+    typer.Option(
+        help="Stance classifier: a folder, or `mpnet` for the larger shipped model "
+        "(default: models/stance, MiniLM).",
+        callback=_stance_model,
+    ),
 ]
 
 Process = Callable[[Iterable[Article], Problems], Iterator[Article]]

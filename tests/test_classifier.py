@@ -315,3 +315,37 @@ def test_a_student_learns_from_the_teachers_scores(tmp_path):
     assert meta["training"]["teacher"] == str(DEFAULT_STANCE_MODEL)
     write_card(tmp_path, {}, {})
     assert "Distilled: the loss mixes the gold label (0.5)" in (tmp_path / "README.md").read_text()
+
+
+def test_a_model_shipped_in_fp16_gives_the_same_scores(tmp_path):
+    import importlib.util
+
+    from stance.classifier.model import StanceClassifier
+
+    spec = importlib.util.spec_from_file_location("ship_model", ROOT / "scripts" / "ship_model.py")
+    ship_model = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ship_model)
+    config = StanceTrainingConfig(max_length=32, epochs=1, batch_size=3, eval_every=2, patience=10)
+    train_stance({"tiny.jsonl": TINY}, TINY, tmp_path / "full", config, "test command")
+    from stance.classifier.train import write_card
+
+    write_card(tmp_path / "full", {}, {})
+    ship_model.ship(tmp_path / "full", tmp_path / "half", half=True)
+    full, half = StanceClassifier.load(tmp_path / "full"), StanceClassifier.load(tmp_path / "half")
+    pairs = [p for p, _ in labelled_pairs(TINY)]
+    assert torch.allclose(full.scores(pairs), half.scores(pairs), atol=2e-3)
+    assert "stored in fp16" in (tmp_path / "half" / "README.md").read_text()
+    sizes = [(tmp_path / d / "adapter_model.safetensors").stat().st_size for d in ("full", "half")]
+    assert sizes[1] < 0.6 * sizes[0]
+
+
+def test_stance_model_takes_a_shipped_models_short_name(monkeypatch, tmp_path):
+    from pathlib import Path
+
+    from stance import cli, encoder
+
+    (tmp_path / "stance-mpnet").mkdir()
+    monkeypatch.setattr(encoder, "shipped_model", lambda name: tmp_path / name)
+    assert cli._stance_model(Path("mpnet")) == tmp_path / "stance-mpnet"
+    assert cli._stance_model(Path("other")) == Path("other")  # not shipped: the folder check reports it
+    assert cli._stance_model(tmp_path) == tmp_path and cli._stance_model(None) is None
