@@ -34,21 +34,15 @@ Mapping:
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from stance.converters.common import SkipCallback, Skips, check_split, require
-from stance.kinds import kind_from_marks
-from stance.records import Article, Quote, Span
+from stance.formats.brat import attributions, read_standoff
+from stance.records import Article, Span
 
 SPLITS = ("train", "dev", "test")
-
-# A new standoff line starts with an id like T12 / E3 / #1 and a tab; anything else continues
-# the previous span's text (a span whose text holds a newline).
-_ANN_LINE = re.compile(r"^(?:[TREAMN#]\d+|\*)\t")
-_ROLE = re.compile(r"^([A-Za-z-]+?)\d*$")
 
 
 def _data_dir(src: Path) -> Path:
@@ -83,88 +77,19 @@ AnnEvent = tuple[str, str, dict[str, list[str]]]
 
 
 def parse_ann(raw: str) -> tuple[AnnSpans, list[AnnEvent]]:
-    """The ``T`` spans and ``E`` events of a brat ``.ann`` file; other lines are ignored."""
-    spans: AnnSpans = {}
-    events: list[AnnEvent] = []
-    current: str | None = None
-    for line in raw.split("\n"):
-        if not _ANN_LINE.match(line):
-            if current is not None:
-                typ, offs, txt = spans[current]
-                spans[current] = (typ, offs, (txt or "") + "\n" + line)
-            continue
-        current = None
-        ident, _, rest = line.partition("\t")
-        if ident.startswith("T"):
-            head, _, txt = rest.partition("\t")
-            typ, _, offsets = head.partition(" ")
-            try:
-                offs = [(int(a), int(b)) for a, b in (p.split() for p in offsets.split(";"))]
-            except ValueError:
-                continue
-            spans[ident] = (typ, offs, txt if "\t" in rest else None)
-            current = ident
-        elif ident.startswith("E"):
-            args = rest.split()
-            if not args:
-                continue
-            etype = args[0].partition(":")[0]
-            roles: dict[str, list[str]] = {}
-            for arg in args[1:]:
-                role, _, tid = arg.partition(":")
-                m = _ROLE.match(role)
-                # Content2 is a second part of the content: same role.
-                roles.setdefault(m.group(1) if m else role, []).append(tid)
-            events.append((ident, etype, roles))
-    return spans, events
-
-
-def _span_ok(text: str, offs: list[Span], shown: str | None) -> bool:
-    if any(not 0 <= s <= e <= len(text) for s, e in offs):
-        return False
-    if shown is None:
-        return True
-    got = " ".join(text[s:e] for s, e in offs)
-    return got == shown or got.split() == shown.split()
+    """The ``T`` spans and ``E`` events of a brat ``.ann`` file (``stance.formats.brat``'s reader)."""
+    standoff = read_standoff(raw)
+    return standoff.spans, standoff.events
 
 
 def _article(text_path: Path, ann_path: Path, meta: dict[str, Any], skip: Skips) -> Article:
     with open(text_path, encoding="utf-8", newline="") as f:
         text = f.read()
     with open(ann_path, encoding="utf-8", newline="") as f:
-        spans, events = parse_ann(f.read())
-    good: dict[str, list[Span]] = {}
-    for tid, (typ, offs, shown) in spans.items():
-        if _span_ok(text, offs, shown):
-            good[tid] = offs
-        elif typ in ("Content", "Cue", "Source"):
-            skip("span text differs from the .ann or lies outside the text", f"{ann_path.name}:{tid}")
-    quotes = []
-    for eid, _etype, roles in events:
-        where = f"{ann_path.name}:{eid}"
-        parts: dict[str, list[Span]] = {"Content": [], "Cue": [], "Source": []}
-        for role, tids in roles.items():
-            if role not in parts:
-                continue
-            for tid in tids:
-                if tid in good:
-                    parts[role].extend(good[tid])
-                elif tid not in spans:
-                    skip("attribution refers to a missing span", where)
-        content = sorted(set(parts["Content"]))
-        if not content:
-            skip("attribution without a content span", where)
-            continue
-        quotes.append(
-            Quote(
-                content=content,
-                cue=sorted(set(parts["Cue"])),
-                source=sorted(set(parts["Source"])),
-                speaker=None,
-                kind=kind_from_marks(text, content),
-                targets=[],
-            )
-        )
+        standoff = read_standoff(f.read())
+    # PolNeAR has no speakers, targets or Kind attributes, so the shared reader gives speaker None,
+    # no targets and the kind read off the quotation marks.
+    quotes = attributions(text, standoff, ann_path.name, skip)
     quotes.sort(key=lambda q: (q.start, q.end))
     annotator = ann_path.stem.rpartition("_")[2]
     return Article(id=text_path.stem, text=text, meta={**meta, "annotator": annotator}, quotes=quotes)
