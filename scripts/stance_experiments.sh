@@ -22,10 +22,12 @@ SHIPPED=(--repeat polnear-stance.train.jsonl=2 --max-pairs-per-set 3000 --epochs
 run() {  # name, options...
   local name=$1; shift
   echo "$(date -Is) start $name" >&2
-  /usr/bin/time -v stance train stance "${TRAIN[@]}" "$@" --dev "$DATA/polnear-stance.dev.jsonl" "${TESTS[@]}" \
+  /usr/bin/time -v "$STANCE" train stance "${TRAIN[@]}" "$@" --dev "$DATA/polnear-stance.dev.jsonl" "${TESTS[@]}" \
     -o "out/$name${SUFFIX:-}" > "out/$name${SUFFIX:-}.log" 2>&1
-  echo "$(date -Is) end $name rc=$?" >&2
+  local rc=$?
+  echo "$(date -Is) end $name rc=$rc" >&2
 }
+STANCE=${STANCE:-$(command -v stance || echo .venv/bin/stance)}  # the checkout's venv when not on PATH
 TEACHER=${TEACHER:-out/capacity-mpnet${SUFFIX:-}}  # the distillation's teacher
 mkdir -p out
 for what in "$@"; do

@@ -34,8 +34,8 @@ from stance.io import (
 from stance.progress import Progress
 from stance.records import Article, RecordError
 
-if TYPE_CHECKING:
-    from stance.pipeline import Extractor
+if TYPE_CHECKING:  # `--help` imports nothing from the analysis package
+    from stance.analysis.aggregate import TallyStats
 
 app = typer.Typer(
     help="Find quotes in news articles, who said them, the organizations they talk about, "
@@ -275,7 +275,7 @@ def _extraction(
     def prepare() -> Process:
         # The target list is read after the inputs and output are checked (it imports spaCy),
         # and before any model loads.
-        from stance.pipeline import Extractor
+        from stance.pipeline import Pipeline
         from stance.targets import TargetList
 
         try:
@@ -283,13 +283,12 @@ def _extraction(
         except (OSError, ValueError) as err:
             raise ValueError(f"{targets}: {err}") from None
 
-        classifier = None
-        if stance:
-            from stance.classifier.model import StanceClassifier
-
-            classifier = StanceClassifier.load(stance_model)
-        extractor: Extractor = Extractor(spacy_model, target_list, extractor_name, model, classifier)
-        return lambda articles, problems: extractor(articles, on_error=problems)
+        # The same object a notebook user makes: the command adds only files and accounting.
+        pipeline = Pipeline(
+            target_list, stance=stance, spacy_model=spacy_model, extractor=extractor_name,
+            tagger_model=model, stance_model=stance_model,
+        )  # fmt: skip
+        return lambda articles, problems: pipeline.pipe(articles, on_error=problems)
 
     return prepare
 
@@ -478,19 +477,11 @@ def evaluate(
     from stance.evaluation import report as eval_report
 
     try:
-        gold_articles = read_records(gold)
-        if not gold_articles:
-            raise RecordError(f"{gold}: no records to score against")
-        predictions = [read_records(path) for path in (pred, pred2) if path is not None]
-        if not any(predictions):
-            raise RecordError(f"{pred}: no records to score")
-        evaluations = [
-            evaluation.evaluate(gold_articles, articles, path.name, bootstrap, seed)
-            for path, articles in zip([p for p in (pred, pred2) if p is not None], predictions, strict=True)
-        ]
+        # The same computation as stance.evaluate(), which returns the --json figures.
+        predictions: list[str | Path | list[Article]] = [p for p in (pred, pred2) if p is not None]
+        evaluations, paired = evaluation.run(gold, predictions, bootstrap, seed)
     except (OSError, RecordError, evaluation.EvaluationError) as err:
         raise _fail(str(err)) from None
-    paired = evaluation.compare(*evaluations, bootstrap, seed) if len(evaluations) == 2 else None
     text = eval_report.markdown(evaluations, paired)
     if report is not None:
         try:
@@ -706,6 +697,262 @@ def show(
     except (OSError, InputError, RecordError) as err:
         raise _fail(str(err)) from None
     typer.echo(quote_table(rows, limit=limit, width=width))
+
+
+LabelledRecords = Annotated[
+    list[Path],
+    typer.Argument(help="Labelled records (.jsonl), as `stance label` writes them.", show_default=False),
+]
+ByOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--by",
+        help="Break the counts down by a meta field: meta.outlet, or meta.date:month (also :year, "
+        ":day) for the month of a date. Repeatable: the report has one breakdown each, the "
+        "summary one row per combination.",
+    ),
+]
+
+
+def _tally_line(s: TallyStats, what: str, output: Path, problems: Problems, quiet: bool) -> None:
+    """The last line of report and summary: every record read is counted or was reported."""
+    if not quiet:
+        total = s.articles + problems.lost
+        line = (
+            f"wrote {what} of {s.articles} of {total} articles ({s.quotes} quotes, "
+            f"{s.pairs} quote–organization pairs, {s.speakers} speakers, "
+            f"{s.organizations} organizations) to {output} ({s.bytes:,} bytes)"
+        )
+        if problems.lost:
+            line += f"; {problems.lost} could not be read (see above)"
+        typer.echo(line, err=True)
+    if problems:
+        raise typer.Exit(1)
+
+
+@app.command(
+    epilog="Example: stance label examples/ -o out/x.jsonl && stance report out/x.jsonl -o out/report.html"
+)
+def report(
+    records: LabelledRecords,
+    output: Annotated[Path, typer.Option("--output", "-o", help="The report: an .html file.")],
+    by: ByOpt = None,
+    title: Annotated[str | None, typer.Option(help="The report's title.")] = None,
+    overwrite: Overwrite = False,
+    quiet: Quiet = False,
+) -> None:
+    """One self-contained HTML page: the speaker × organization stance map, who criticises and who
+    supports each organization, breakdowns by meta fields, and the articles with their quotes
+    highlighted."""
+    from stance.analysis.files import report_file
+
+    problems = Problems(lambda message: typer.echo(f"stance: {message}", err=True))
+    try:
+        stats = report_file(records, output, problems, by=by or [], title=title, overwrite=overwrite)
+    except (InputError, OutputError, ValueError) as err:
+        raise _fail(f"{err}; {output} not written") from None
+    except OSError as err:
+        raise _fail(f"{output}: cannot write ({err.strerror or err})") from None
+    _tally_line(stats, "the report", output, problems, quiet)
+
+
+@app.command(
+    epilog="Example: stance summary out/x.jsonl -o out/matrix.csv --by meta.outlet; "
+    "stance summary out/x.jsonl -o out/stance.gexf"
+)
+def summary(
+    records: LabelledRecords,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="The table or graph: .csv, .parquet, .graphml or .gexf.")
+    ],
+    by: ByOpt = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", help="csv, parquet, graphml or gexf (default: by the output's suffix)."),
+    ] = None,
+    overwrite: Overwrite = False,
+    quiet: Quiet = False,
+) -> None:
+    """The speaker × organization table in long form (the numbers of the report's map): quotes of
+    each stance, articles, balance and mean scores per speaker and organization, or the same as a
+    speaker → organization graph for Gephi or networkx."""
+    from stance.analysis.files import summary_file
+
+    problems = Problems(lambda message: typer.echo(f"stance: {message}", err=True))
+    try:
+        stats = summary_file(records, output, problems, fmt=fmt, by=by or [], overwrite=overwrite)
+    except (InputError, OutputError, ValueError) as err:
+        raise _fail(f"{err}; {output} not written") from None
+    except OSError as err:
+        raise _fail(f"{output}: cannot write ({err.strerror or err})") from None
+    _tally_line(stats, f"the summary ({stats.rows} rows)", output, problems, quiet)
+
+
+FormatOpt = Annotated[str, typer.Option("--format", help="label-studio or brat.")]
+
+
+def _closing(counts: object, what: str, output: Path, problems: Problems, quiet: bool) -> None:
+    """The accounting line every command ends with, and exit status 1 if anything was reported."""
+    read, written, quotes = counts.read, counts.written, counts.quotes  # type: ignore[attr-defined]
+    if not quiet:
+        line = f"wrote {written} of {read} {what} ({quotes} quotes) to {output}"
+        if read - written:
+            line += f"; {read - written} could not be read or written (see above)"
+        typer.echo(line, err=True)
+    if problems:
+        raise typer.Exit(1)
+
+
+@app.command(
+    "export",
+    epilog="Example: stance export out/examples.jsonl --format label-studio -o out/tasks.json; "
+    "stance export --label-studio-config > config.xml",
+)
+def export_command(
+    inputs: Annotated[
+        list[str] | None,
+        typer.Argument(help="Records (.jsonl), or any input stance reads.", show_default=False),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Label Studio: a .json file of tasks; brat: a folder."),
+    ] = None,
+    fmt: FormatOpt = "label-studio",
+    as_annotations: Annotated[
+        bool, typer.Option("--as-annotations", help="Label Studio: write the quotes as annotations (gold).")
+    ] = False,
+    targets: TargetsOpt = None,
+    model_version: Annotated[
+        str, typer.Option(help="Label Studio: the predictions' model_version.")
+    ] = f"stance {__version__}",
+    label_studio_config: Annotated[
+        bool,
+        typer.Option("--label-studio-config", help="Print the Label Studio labelling configuration (XML)."),
+    ] = False,
+    overwrite: Overwrite = False,
+    quiet: Quiet = False,
+) -> None:
+    """Records out to an annotation tool: Label Studio tasks with the quotes as pre-annotations, or
+    brat .txt/.ann pairs (docs/annotation.md). --targets adds organizations to Label Studio's list."""
+    from stance import annotation
+    from stance.formats.label_studio import label_config
+
+    if label_studio_config:
+        typer.echo(label_config(), nl=False)
+        return
+    if not inputs or output is None:
+        raise _fail("give the records to export and -o OUTPUT (or --label-studio-config)")
+    problems = Problems(lambda message: typer.echo(f"stance: {message}", err=True))
+    try:
+        counts = annotation.export(
+            inputs, output, fmt, problems, as_annotations=as_annotations, targets=targets,
+            model_version=model_version, overwrite=overwrite,
+        )  # fmt: skip
+    except (InputError, OutputError) as err:
+        raise _fail(str(err)) from None
+    except OSError as err:
+        raise _fail(f"{output}: cannot write ({err.strerror or err})") from None
+    if counts.unscored and not quiet:
+        typer.echo(f"stance: the stance scores of {counts.unscored} targets stay behind (brat has no place "
+                   "for them); the stance labels are written", err=True)  # fmt: skip
+    _closing(counts, "articles", output, problems, quiet)
+
+
+@app.command(
+    "import",
+    epilog="Example: stance import project-export.json -o out/corrected.jsonl; "
+    "stance import out/brat --format brat -o out/corrected.jsonl",
+)
+def import_command(
+    source: Annotated[Path, typer.Argument(help="A Label Studio JSON export (.json) or a brat folder.")],
+    output: Output,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="label-studio or brat (default: brat for a folder).")
+    ] = None,
+    predictions: Annotated[
+        bool,
+        typer.Option(
+            "--predictions", help="Label Studio: read the predictions, not the completed annotations."
+        ),
+    ] = False,
+    overwrite: Overwrite = False,
+    quiet: Quiet = False,
+) -> None:
+    """Annotations back to records: each Label Studio task's most recent completed annotation (or
+    its prediction), or each brat document."""
+    from stance import annotation
+
+    problems = Problems(lambda message: typer.echo(f"stance: {message}", err=True))
+    try:
+        counts = annotation.import_(
+            source, output, fmt, problems, predictions=predictions, overwrite=overwrite
+        )
+    except (InputError, OutputError) as err:
+        raise _fail(str(err)) from None
+    except OSError as err:
+        raise _fail(f"{output}: cannot write ({err.strerror or err})") from None
+    what = "documents" if (fmt or annotation.guess_format(source)) == "brat" else "tasks"
+    _closing(counts, what, output, problems, quiet)
+
+
+@app.command(
+    "select",
+    epilog="Example: stance select out/labelled.jsonl --n 200 -o out/batch.jsonl --exclude done.jsonl",
+)
+def select_command(
+    records: Annotated[Path, typer.Argument(help="Records (.jsonl) whose targets carry stance scores.")],
+    output: Output,
+    n: Annotated[int, typer.Option("--n", help="How many (quote, organization) pairs to choose.")] = 200,
+    strategy: Annotated[
+        str,
+        typer.Option(
+            help="diverse (uncertain pairs, spread over articles, speakers and organizations), "
+            "uncertainty (the most uncertain), or random."
+        ),
+    ] = "diverse",
+    seed: Annotated[int, typer.Option(help="Seed of --strategy random.")] = 0,
+    exclude: Annotated[
+        list[Path] | None, typer.Option(help="Records whose pairs are labelled already: never chosen.")
+    ] = None,
+    overwrite: Overwrite = False,
+    quiet: Quiet = False,
+) -> None:
+    """Choose the pairs most worth a person's time to label next, as records of just those pairs."""
+    from stance import annotation
+    from stance.selection import STRATEGIES
+
+    if strategy not in STRATEGIES:
+        raise _fail(f"unknown strategy {strategy!r}: choose one of {', '.join(STRATEGIES)}")
+    problems = Problems(lambda message: typer.echo(f"stance: {message}", err=True))
+    try:
+        result = annotation.select_batch(
+            records, output, n, problems, strategy=strategy, seed=seed, exclude=exclude or [],
+            overwrite=overwrite,
+        )  # fmt: skip
+    except (InputError, OutputError, ValueError) as err:
+        raise _fail(str(err)) from None
+    except OSError as err:
+        raise _fail(f"{output}: cannot write ({err.strerror or err})") from None
+    if not quiet:
+        chosen = result.chosen
+        mean = "" if chosen.mean_uncertainty is None else f", mean uncertainty {chosen.mean_uncertainty:.2f}"
+        notes = [f"{result.excluded} already labelled"] if result.excluded else []
+        if result.unscored and strategy != "random":
+            notes.append(f"{result.unscored} without scores")
+        left = f" ({'; '.join(notes)} left out)" if notes else ""
+        typer.echo(
+            f"chose {chosen.pairs} of {result.candidates} pairs{left}, {strategy}: {chosen.articles} "
+            f"articles, {chosen.speakers} speakers, {chosen.organizations} organizations{mean}",
+            err=True,
+        )
+        counts = result.counts
+        lost = f"; {problems.lost} could not be read (see above)" if problems.lost else ""
+        typer.echo(
+            f"read {counts.read} articles, wrote the {counts.written} holding them to {output}{lost}",
+            err=True,
+        )
+    if problems:
+        raise typer.Exit(1)
 
 
 if __name__ == "__main__":

@@ -50,6 +50,7 @@ _TABLE_COLUMNS = (
     "score_neutral",
 )
 _TARGET_COLUMNS = _TABLE_COLUMNS[8:]  # empty for a quote without targets
+TABLE_COLUMNS = _TABLE_COLUMNS  # the flat view's columns, for tables built outside this module
 _SCORE_LABELS = ("critical", "supportive", "neutral")
 _PARQUET_BATCH = 1000
 
@@ -1035,21 +1036,31 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def check_output(
-    path: str | Path, inputs: Sequence[str | Path] = (), resume: bool = False, overwrite: bool = False
+    path: str | Path,
+    inputs: Sequence[str | Path] = (),
+    resume: bool = False,
+    overwrite: bool = False,
+    suffixes: Sequence[str] = OUTPUT_SUFFIXES,
 ) -> None:
     """Refuse, with one line (OutputError), an output that cannot or must not be written, before any
     input is read or model loaded: an unknown suffix, a folder, a path under a file, a place that
     is not writable, one of the inputs, or an existing non-empty file without --resume or
-    --overwrite (an earlier run's work is never replaced silently)."""
+    --overwrite (an earlier run's work is never replaced silently). ``suffixes``: the outputs
+    allowed (records by default; ``stance export`` writes ``.json``)."""
     path = Path(path)
-    try:
-        output_format(path)
-    except InputError as err:
-        raise OutputError(str(err)) from None
+    if tuple(suffixes) == OUTPUT_SUFFIXES:
+        try:
+            output_format(path)
+        except InputError as err:
+            raise OutputError(str(err)) from None
+    elif path.suffix.lower() not in suffixes:
+        raise OutputError(
+            f"{path}: unknown output format {path.suffix or '(no suffix)'!r}; use {', '.join(suffixes)}"
+        )
     if resume and overwrite:
         raise OutputError("--resume and --overwrite exclude each other")
     if path.is_dir():
-        raise OutputError(f"{path}: is a folder; give a file name ending in {', '.join(OUTPUT_SUFFIXES)}")
+        raise OutputError(f"{path}: is a folder; give a file name ending in {', '.join(suffixes)}")
     for item in inputs:
         given = Path(item).expanduser()
         if _same_file(path, given) or path.resolve() == given.resolve():
@@ -1070,9 +1081,11 @@ def check_output(
             f"{path}: --resume needs a .jsonl output (.csv and .parquet are written whole at the end)"
         )
     if path.exists() and path.stat().st_size > 0 and not (resume or overwrite):
+        resumable = path.suffix.lower() == ".jsonl"
         raise OutputError(
-            f"{path}: exists ({path.stat().st_size:,} bytes); pass --resume to continue it, "
-            "or --overwrite to replace it"
+            f"{path}: exists ({path.stat().st_size:,} bytes); "
+            + ("pass --resume to continue it, or " if resumable else "pass ")
+            + "--overwrite to replace it"
         )
     # Writable in principle is not writable in fact (/proc, a read-only mount): try it.
     if not path.exists():

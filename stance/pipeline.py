@@ -173,3 +173,76 @@ class Extractor:
 
                 built = fill_batch(self.classifier, built, on_error)
             yield from built
+
+
+def _as_article(index: int, text: str | Article) -> Article:
+    if isinstance(text, Article):
+        return text
+    if not isinstance(text, str):
+        raise TypeError(f"text {index} is a {type(text).__name__}; give strings or stance.Article objects")
+    return Article(id=str(index), text=text)
+
+
+class Pipeline:
+    """The whole pipeline with its models loaded once, for notebooks and scripts: what `stance
+    label` (or, with ``stance=False``, `stance extract`) runs on each article.
+
+    >>> nlp = stance.Pipeline(targets="examples/targets.list")
+    >>> articles = nlp.label(["…", "…"])             # a list of Articles
+    >>> for article in nlp.pipe(stream_of_texts):   # streaming, in small batches
+    ...     ...
+
+    Texts are strings (ids "0", "1", … in the order given) or Articles, whose quotes are filled in
+    place (any they had are replaced). ``targets`` is a TargetList or the path of a target file;
+    a missing model raises ModelMissingError when the pipeline is made, not on the first text.
+    """
+
+    def __init__(
+        self,
+        targets: TargetList | str | Path | None = None,
+        *,
+        stance: bool = True,
+        spacy_model: str = DEFAULT_SPACY_MODEL,
+        extractor: str = DEFAULT_EXTRACTOR,
+        tagger_model: str | Path | None = None,
+        stance_model: str | Path | None = None,
+        batch_size: int = 8,
+    ) -> None:
+        if targets is not None and not isinstance(targets, TargetList):
+            targets = TargetList.read(targets)
+        classifier = None
+        if stance:
+            from stance.classifier.model import StanceClassifier
+
+            classifier = StanceClassifier.load(stance_model)
+        self.extractor = Extractor(spacy_model, targets, extractor, tagger_model, classifier)
+        self.batch_size = batch_size
+        self.options = {"stance": stance, "spacy_model": spacy_model, "extractor": extractor}
+
+    def __repr__(self) -> str:
+        options = ", ".join(f"{k}={v!r}" for k, v in self.options.items())
+        return f"stance.Pipeline({options})"
+
+    def pipe(
+        self,
+        texts: Iterable[str | Article],
+        batch_size: int | None = None,
+        on_error: Callable[[str], None] | None = None,
+    ) -> Iterator[Article]:
+        """The articles with their quotes, streamed as each batch is done (memory stays bounded
+        whatever the length of ``texts``). With ``on_error`` (a ``stance.io.Problems``, or any
+        callable taking one line), an article that fails is reported and left out; without it,
+        the error is raised."""
+        articles = (_as_article(i, text) for i, text in enumerate(texts))
+        return self.extractor(articles, batch_size or self.batch_size, on_error)
+
+    def label(self, texts: Iterable[str | Article] | str | Article) -> list[Article]:
+        """All the articles at once, as a list (one text may be given alone)."""
+        if isinstance(texts, (str, Article)):
+            texts = [texts]
+        return list(self.pipe(texts))
+
+    def __call__(self, text: str | Article) -> Article:
+        """One article."""
+        (article,) = self.label([text])
+        return article

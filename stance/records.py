@@ -90,6 +90,14 @@ class Article:
             "quotes": [q.to_dict() for q in self.quotes],
         }
 
+    def _repr_html_(self) -> str:
+        """Jupyter's view: the text with its quotes highlighted (content, cue, source; each
+        organization coloured by the stance toward it; speaker and score on hover), then a
+        table of the quotes. Plain HTML and CSS, so it shows where scripts are not run."""
+        from stance.analysis.highlight import article_html  # only notebooks pay for it
+
+        return article_html(self)
+
 
 def _spans(value: Any, text: str, what: str) -> list[Span]:
     if value is None:

@@ -18,6 +18,24 @@ def extractor():
 
 
 @pytest.fixture(scope="session")
+def labelled_examples(tmp_path_factory) -> Path:
+    """`stance label examples/ --targets examples/targets.list`, run once a session: the report,
+    summary, notebook and spaCy tests all read (or compare with) it."""
+    if not (ROOT / "models" / "stance" / "stance_classifier.json").exists():
+        pytest.skip("no stance classifier shipped in models/stance")
+    from typer.testing import CliRunner
+
+    from stance.cli import app
+
+    out = tmp_path_factory.mktemp("labelled") / "examples.jsonl"
+    examples = ROOT / "examples"
+    args = ["label", str(examples), "--targets", str(examples / "targets.list"), "-o", str(out), "-q"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.fixture(scope="session")
 def quotes_of(extractor):
     """Extract one text and return (text, quotes)."""
     from stance.records import Article

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from stance.evaluation.bootstrap import confidence_intervals, paired_test
 from stance.evaluation.metrics import article_counts, summarize, total_counts
@@ -75,4 +76,35 @@ def compare(a: Evaluation, b: Evaluation, samples: int = 1000, seed: int = 0) ->
     return paired_test(a.rows, b.rows, samples, seed)
 
 
-__all__ = ["Evaluation", "EvaluationError", "compare", "evaluate", "pair_articles"]
+def _records(side: str | Path | list[Article]) -> tuple[str, str, list[Article]]:
+    """(what messages call it, its name in reports, its articles)."""
+    if isinstance(side, (str, Path)):
+        from stance.io import read_records
+
+        return str(side), Path(side).name, read_records(side)
+    return "predictions", "predictions", list(side)
+
+
+def run(
+    gold: str | Path | list[Article],
+    predictions: list[str | Path | list[Article]],
+    samples: int = 1000,
+    seed: int = 0,
+) -> tuple[list[Evaluation], dict[str, dict[str, float]] | None]:
+    """What `stance eval` computes: each prediction (a .jsonl path or Articles; one or two) scored
+    against gold, and the paired test when there are two. RecordError for an empty or unreadable
+    file, EvaluationError for sides that cannot be compared."""
+    from stance.records import RecordError
+
+    gold_label, _, gold_articles = _records(gold)
+    if not gold_articles:
+        raise RecordError(f"{gold_label}: no records to score against")
+    sides = [_records(p) for p in predictions]
+    if not sides or not any(articles for _, _, articles in sides):
+        raise RecordError(f"{sides[0][0] if sides else 'predictions'}: no records to score")
+    evaluations = [evaluate(gold_articles, articles, name, samples, seed) for _, name, articles in sides]
+    paired = compare(*evaluations, samples, seed) if len(evaluations) == 2 else None
+    return evaluations, paired
+
+
+__all__ = ["Evaluation", "EvaluationError", "compare", "evaluate", "pair_articles", "run"]
