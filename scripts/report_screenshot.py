@@ -52,7 +52,8 @@ def main() -> None:
         raise SystemExit("needs chromium (apt-get install chromium)")
     with tempfile.TemporaryDirectory() as tmp:
         measured = Path(tmp) / "measured.html"
-        measured.write_text(args.report.read_text(encoding="utf-8").replace("</body>", MEASURE + "</body>"))
+        page_html = args.report.read_text(encoding="utf-8")
+        measured.write_text(page_html.replace("</body>", MEASURE + "</body>"), encoding="utf-8")
         dom = chromium(binary, "--dump-dom", measured.as_uri())
         quotes, articles, _, end = map(int, re.search(r'data-cuts="([\d,]+)"', dom).group(1).split(","))
         shot = Path(tmp) / "page.png"

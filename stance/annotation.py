@@ -23,7 +23,7 @@ from stance.io import (
     read_records,
 )
 from stance.records import Article, RecordError
-from stance.selection import Summary, batch, pair_key, pairs, select, summary
+from stance.selection import STRATEGIES, Summary, batch, pair_key, pairs, select, summary
 
 
 @dataclass
@@ -33,7 +33,7 @@ class Counts:
     read: int = 0
     written: int = 0
     quotes: int = 0
-    unscored: int = 0  # brat export: targets whose stance scores stay behind
+    scores_dropped: int = 0  # brat export: targets whose stance scores stay behind
 
 
 def _check_format(fmt: str) -> None:
@@ -92,7 +92,8 @@ def export(
 
     if fmt == "brat":
         written = brat.write_folder(articles, output, writing)
-        counts.written, counts.quotes, counts.unscored = written.articles, written.quotes, written.unscored
+        counts.written, counts.quotes = written.articles, written.quotes
+        counts.scores_dropped = written.scores_dropped
     else:
 
         def tasks() -> Iterator[dict]:
@@ -192,7 +193,9 @@ def select_batch(
     overwrite: bool = False,
 ) -> Selection:
     """Choose ``n`` (quote, organization) pairs to label next and write them as records; see
-    ``stance.selection``. Raises OutputError, InputError or ValueError before anything is written."""
+    ``stance.selection``. Raises OutputError, InputError or ValueError before anything is read or written."""
+    if strategy not in STRATEGIES:
+        raise ValueError(f"unknown strategy {strategy!r}: choose one of {', '.join(STRATEGIES)}")
     check_output(output, [records, *exclude], overwrite=overwrite)
     if n < 1:
         raise ValueError(f"--n must be at least 1, not {n}")

@@ -36,6 +36,7 @@ from stance.records import Article, RecordError
 
 if TYPE_CHECKING:  # `--help` imports nothing from the analysis package
     from stance.analysis.aggregate import TallyStats
+    from stance.annotation import Counts
 
 app = typer.Typer(
     help="Find quotes in news articles, who said them, the organizations they talk about, "
@@ -791,9 +792,9 @@ def summary(
 FormatOpt = Annotated[str, typer.Option("--format", help="label-studio or brat.")]
 
 
-def _closing(counts: object, what: str, output: Path, problems: Problems, quiet: bool) -> None:
+def _closing(counts: Counts, what: str, output: Path, problems: Problems, quiet: bool) -> None:
     """The accounting line every command ends with, and exit status 1 if anything was reported."""
-    read, written, quotes = counts.read, counts.written, counts.quotes  # type: ignore[attr-defined]
+    read, written, quotes = counts.read, counts.written, counts.quotes
     if not quiet:
         line = f"wrote {written} of {read} {what} ({quotes} quotes) to {output}"
         if read - written:
@@ -852,9 +853,9 @@ def export_command(
         raise _fail(str(err)) from None
     except OSError as err:
         raise _fail(f"{output}: cannot write ({err.strerror or err})") from None
-    if counts.unscored and not quiet:
-        typer.echo(f"stance: the stance scores of {counts.unscored} targets stay behind (brat has no place "
-                   "for them); the stance labels are written", err=True)  # fmt: skip
+    if counts.scores_dropped and not quiet:
+        typer.echo(f"stance: the stance scores of {counts.scores_dropped} targets stay behind (brat has no "
+                   "place for them); the stance labels are written", err=True)  # fmt: skip
     _closing(counts, "articles", output, problems, quiet)
 
 
@@ -919,10 +920,7 @@ def select_command(
 ) -> None:
     """Choose the pairs most worth a person's time to label next, as records of just those pairs."""
     from stance import annotation
-    from stance.selection import STRATEGIES
 
-    if strategy not in STRATEGIES:
-        raise _fail(f"unknown strategy {strategy!r}: choose one of {', '.join(STRATEGIES)}")
     problems = Problems(lambda message: typer.echo(f"stance: {message}", err=True))
     try:
         result = annotation.select_batch(

@@ -263,6 +263,30 @@ def test_summary_and_report_refuse_what_they_cannot_do_and_write_nothing(tmp_pat
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary file left
 
 
+def test_an_input_that_holds_no_records_is_reported_and_the_rest_goes_on(tmp_path):
+    src = _records(tmp_path, [json.dumps(_collection()[0].to_dict())])
+    table = tmp_path / "t.csv"
+    table.write_text("id,text\n", encoding="utf-8")
+    for command, out in (("summary", tmp_path / "m.csv"), ("report", tmp_path / "r.html")):
+        result = runner.invoke(app, [command, str(table), str(src), "-o", str(out)])
+        assert result.exit_code == 1, result.output  # written, with the skipped input named
+        assert f"{table}: a table, without the article text and offsets" in result.output
+        # Records in = records out + records reported: the table counts as one input lost.
+        assert "of 1 of 2 articles" in result.output and "1 could not be read" in result.output
+        assert out.exists()
+
+
+def test_breakdown_groups_are_the_meta_cells_of_the_csv_output(tmp_path):
+    arts = _collection()
+    arts[0].meta["desk"] = {"b": 1, "a": [True, None]}  # a value that is not text: JSON, as the csv has it
+    path = tmp_path / "t.csv"
+    with ArticleWriter(path) as writer:
+        writer.write(arts[0])
+    cell = pd.read_csv(path)["meta.desk"].iloc[0]
+    assert GroupBy.parse("meta.desk").value(arts[0]) == (cell, False)
+    assert set(summarize(arts[:1], by=["meta.desk"])["meta.desk"]) == {cell}
+
+
 def test_summary_format_option_overrides_the_suffix(tmp_path):
     src = _records(tmp_path, [json.dumps(_collection()[0].to_dict())])
     out = tmp_path / "graph.xml"

@@ -349,6 +349,45 @@ def test_brat_import_reports_hand_edits_it_cannot_use(tmp_path):
     assert read_records(out)[-1].id == "new"  # added after the export's own order
 
 
+def test_brat_export_writes_meta_from_tables_as_strict_json(tmp_path):
+    # A parquet input hands over dates and NaN (pandas' missing value) in meta.
+    import datetime as dt
+
+    import pandas as pd
+
+    source = tmp_path / "in.parquet"
+    pd.DataFrame({"id": ["a", "b"], "text": ["Ann said hi.", "Bob said no."],
+                  "date": [dt.date(2024, 1, 2), dt.date(2024, 2, 3)], "n": [1.0, float("nan")]}
+                 ).to_parquet(source)  # fmt: skip
+    folder, back = tmp_path / "brat", tmp_path / "back.jsonl"
+    result = runner.invoke(app, ["export", str(source), "--format", "brat", "-o", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert "wrote 2 of 2 articles" in result.output
+    for line in (folder / brat.META_FILE).read_text("utf-8").splitlines():
+        json.loads(line, parse_constant=lambda c: pytest.fail(f"{c} is not JSON"))
+    assert runner.invoke(app, ["import", str(folder), "-o", str(back)]).exit_code == 0
+    metas = [a.meta for a in read_records(back)]
+    assert metas == [{"date": "2024-01-02", "n": 1.0}, {"date": "2024-02-03", "n": None}]
+
+
+def test_brat_import_names_each_file_it_cannot_read_and_counts_it(tmp_path):
+    folder = tmp_path / "brat"
+    assert runner.invoke(app, ["export", str(GOLD), "--format", "brat", "-o", str(folder)]).exit_code == 0
+    (folder / "rail-strike.txt.ann").write_bytes(b"T1\tCue 0 4\t\xff\n")  # the .ann, not its .txt, is bad
+    (folder / "stadium-dispute.txt.txt").unlink()  # annotations left without their text
+    (folder / brat.META_FILE).write_bytes(b"\xff\n")
+    out = tmp_path / "back.jsonl"
+    result = runner.invoke(app, ["import", str(folder), "-o", str(out)])
+    assert result.exit_code == 1, result.output
+    assert f"{folder / 'rail-strike.txt.ann'}: not valid UTF-8" in result.output
+    assert f"{folder / 'stadium-dispute.txt.ann'}: no .txt beside it" in result.output
+    assert f"{folder / brat.META_FILE}: not valid UTF-8" in result.output
+    # Records in = records out + records reported: 5 documents, 3 written, 2 named.
+    assert "wrote 3 of 5 documents" in result.output and "2 could not be read or written" in result.output
+    assert sorted(a.id for a in read_records(out)) == ["csto-armenia.txt", "ema-obesity-drug.txt",
+                                                        "famine-report.txt"]  # fmt: skip
+
+
 # --------------------------------------------------------------------------- select
 
 
@@ -432,6 +471,17 @@ def test_select_writes_records_of_just_the_chosen_pairs(tmp_path):
                                  "-o", str(tmp_path / "x.jsonl")])  # fmt: skip
     assert result.exit_code == 0 and "chose 3 of 29 pairs, random" in result.output
     article_from_dict(_records(tmp_path / "x.jsonl")[0])
+
+
+def test_select_refuses_an_unknown_strategy_before_reading_anything(tmp_path):
+    from stance.annotation import select_batch
+
+    # The library checks it first (the file does not even exist), so a script learns it at once.
+    with pytest.raises(ValueError, match="unknown strategy 'nope': choose one of diverse"):
+        select_batch(tmp_path / "missing.jsonl", tmp_path / "o.jsonl", 5, Problems(), strategy="nope")
+    result = runner.invoke(app, ["select", str(GOLD), "--strategy", "nope", "-o", str(tmp_path / "o.jsonl")])
+    assert result.exit_code == 2 and "unknown strategy 'nope'" in result.output
+    assert not (tmp_path / "o.jsonl").exists()
 
 
 @pytest.mark.parametrize("command", ["export", "import", "select"])

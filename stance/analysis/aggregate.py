@@ -9,7 +9,6 @@ targets are unique by name), so the counts are counts of quotes.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -17,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from stance.io import InputError
+from stance.io import Problems, _meta_cell
 from stance.records import STANCES, Article
 
 # A pair's stance as an index: the three labels, then 'unclassified' (stance null: `stance
@@ -61,23 +60,14 @@ class GroupBy:
         if raw is None or raw == "" or (isinstance(raw, float) and math.isnan(raw)):
             return None, False
         if self.unit is None:
-            return _as_text(raw), False
+            # The group is the text the .csv output's meta cell holds, so the two can be matched.
+            return _meta_cell(raw), False
         text = raw.isoformat() if isinstance(raw, (dt.date, dt.datetime)) else str(raw)
         match = _ISO_DATE.match(text)
         if match is None or not 1 <= int(match[2]) <= 12 or (self.unit == "day" and match[3] is None):
             return None, True
         year, month, day = match[1], match[2], match[3]
         return {"year": year, "month": f"{year}-{month}", "day": f"{year}-{month}-{day}"}[self.unit], False
-
-
-def _as_text(value: Any) -> str:
-    """A meta value as a group name: text as it is, anything else as JSON (as the .csv output
-    writes meta cells), so `true` and `"true"` stay apart only where the input kept them apart."""
-    if isinstance(value, str):
-        return value
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
 @dataclass
@@ -271,14 +261,17 @@ class StanceTally:
         return speakers, organizations
 
 
-def labelled_inputs(inputs: Sequence[str | Path]) -> None:
-    """Refuse, with one line (InputError), an input that cannot hold labelled records: reports and
-    summaries read the .jsonl that `stance label` writes (its .csv/.parquet tables have no article
-    text, and raw articles have no quotes yet). Missing files are left to the reader to report."""
+def labelled_inputs(inputs: Sequence[str | Path], problems: Problems) -> list[str | Path]:
+    """The inputs that can hold labelled records: reports and summaries read the .jsonl that
+    `stance label` writes (its .csv/.parquet tables have no article text, and raw articles have
+    no quotes yet). Each other input is reported in one line and left out, as a reader leaves out
+    one it cannot open, so the rest goes on; missing files are left to the reader to report."""
+    usable: list[str | Path] = []
     for item in inputs:
         path = Path(item)
         suffix = path.suffix.lower()
         if suffix == ".jsonl" or (not path.exists() and not suffix):
+            usable.append(item)
             continue
         if suffix in (".csv", ".parquet"):
             why = "a table, without the article text and offsets; give the .jsonl records instead"
@@ -286,7 +279,8 @@ def labelled_inputs(inputs: Sequence[str | Path]) -> None:
             why = f"articles without quotes; label them first: stance label {item} -o out.jsonl"
         else:
             why = f"not a .jsonl record file ({suffix or 'no suffix'})"
-        raise InputError(f"{item}: {why}")
+        problems(f"{item}: {why}; input skipped")
+    return usable
 
 
 def rounded(value: float | None) -> float | None:

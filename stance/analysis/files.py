@@ -17,8 +17,7 @@ REPORT_SUFFIXES = (".html", ".htm")
 
 
 def _collection(inputs: Sequence[str | Path], problems: Problems) -> Collection:
-    labelled_inputs(inputs)
-    collection = Collection([str(i) for i in inputs], on_error=problems)
+    collection = Collection([str(i) for i in labelled_inputs(inputs, problems)], on_error=problems)
     if not collection.sources:
         raise InputError("no input can be read (see above)")
     return collection

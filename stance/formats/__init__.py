@@ -11,4 +11,19 @@ Text and offsets stay the single source of truth: every span goes out and comes 
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
+from stance.io import _finite, _json_default
+
 FORMATS = ("label-studio", "brat")
+
+
+def json_text(value: Any) -> str:
+    """``value`` as strict JSON (what a tool's parser accepts), as the records writer makes it: meta
+    values from parquet or datasets (dates, numpy scalars) as JSON values, NaN and infinities as
+    null. Both formats write an article's meta with it."""
+    try:
+        return json.dumps(value, ensure_ascii=False, allow_nan=False, default=_json_default)
+    except ValueError:  # NaN in meta (pandas' missing value): rare, so only then walk the value
+        return json.dumps(_finite(value), ensure_ascii=False, allow_nan=False, default=_json_default)

@@ -48,6 +48,7 @@ from typing import Any
 from urllib.parse import quote as url_quote
 from urllib.parse import unquote
 
+from stance.formats import json_text
 from stance.io import OutputError, Problems, printable
 from stance.kinds import kind_from_marks
 from stance.records import KINDS, STANCES, Article, Quote, Span, Target
@@ -362,7 +363,7 @@ def check_folder_output(folder: Path, inputs: Iterable[str | Path] = (), overwri
 class FolderCounts:
     articles: int = 0
     quotes: int = 0
-    unscored: int = 0  # targets whose stance scores were not written (brat has no place for them)
+    scores_dropped: int = 0  # targets whose stance scores were not written (brat has no place for them)
 
 
 def write_folder(articles: Iterable[Article], folder: Path, problems: Problems) -> FolderCounts:
@@ -398,10 +399,8 @@ def write_folder(articles: Iterable[Article], folder: Path, problems: Problems) 
                     f.write(article.text)
                 with open(building / f"{relative}.ann", "w", encoding="utf-8", newline="\n") as f:
                     f.write(ann_text(article, lambda m: problems(m, lost=0)))
-                meta.write(
-                    json.dumps({"document": relative, "meta": article.meta}, ensure_ascii=False) + "\n"
-                )
-                counts.unscored += sum(1 for q in article.quotes for t in q.targets if t.scores)
+                meta.write(json_text({"document": relative, "meta": article.meta}) + "\n")
+                counts.scores_dropped += sum(1 for q in article.quotes for t in q.targets if t.scores)
                 counts.articles += 1
                 counts.quotes += len(article.quotes)
         if folder.exists():
@@ -420,29 +419,44 @@ def write_folder(articles: Iterable[Article], folder: Path, problems: Problems) 
 # --------------------------------------------------------------------------- reading a folder
 
 
-def _documents(folder: Path) -> Iterator[Path]:
-    """Every .txt under folder, in sorted path order, hidden files and folders skipped."""
+def _files(folder: Path, suffix: str) -> Iterator[Path]:
+    """Every file with ``suffix`` under folder, in sorted path order, hidden files and folders skipped."""
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
-            if name.endswith(".txt") and not name.startswith("."):
+            if name.endswith(suffix) and not name.startswith("."):
                 yield Path(root) / name
+
+
+def _documents(folder: Path) -> Iterator[Path]:
+    return _files(folder, ".txt")
 
 
 def _read_meta(folder: Path, problems: Problems) -> dict[str, dict[str, Any]]:
     path = folder / META_FILE
     if not path.is_file():
         return {}
+    shown = printable(str(path))
     metas: dict[str, dict[str, Any]] = {}
-    with open(path, encoding="utf-8") as f:
-        for lineno, line in enumerate(f, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-                metas[str(row["document"])] = dict(row["meta"])
-            except (ValueError, KeyError, TypeError):
-                problems(f"{path}:{lineno}: not a line of document meta; ignored", lost=0)
+    try:
+        with open(path, encoding="utf-8") as f:
+            for lineno, line in enumerate(f, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                    metas[str(row["document"])] = dict(row["meta"])
+                except (ValueError, KeyError, TypeError):
+                    problems(f"{shown}:{lineno}: not a line of document meta; ignored", lost=0)
+    except UnicodeDecodeError as err:
+        # The documents do not depend on it: they are read without their meta, in sorted order.
+        problems(f"{shown}: not valid UTF-8 ({err.reason}); the documents are read without meta", lost=0)
+        return {}
+    except OSError as err:
+        problems(
+            f"{shown}: cannot be read ({err.strerror or err}); the documents are read without meta", lost=0
+        )
+        return {}
     return metas
 
 
@@ -456,28 +470,36 @@ def read_folder(folder: Path, problems: Problems) -> Iterator[Article]:
 
     A document that cannot be read is reported in one line and left out; an annotation that is
     left out (see ``attributions``) is reported and the document kept; a ``.txt`` without an
-    ``.ann`` is an article without quotes, with a warning.
+    ``.ann`` is an article without quotes, with a warning; an ``.ann`` without its ``.txt`` is
+    reported and counted as a document lost.
     """
     metas = _read_meta(folder, problems)
     found = {path.relative_to(folder).as_posix()[: -len(".txt")]: path for path in _documents(folder)}
+    for ann_path in _files(folder, ".ann"):
+        # Offsets without their text mean nothing: the document is lost, and counted so.
+        if ann_path.relative_to(folder).as_posix()[: -len(".ann")] not in found:
+            problems(f"{printable(str(ann_path))}: no .txt beside it (the text of its offsets); skipped")
     # The export's order first (stance-meta.jsonl lists it), then documents added since, sorted.
     order = [r for r in metas if r in found] + [r for r in found if r not in metas]
     for relative in order:
         path = found[relative]
         shown = printable(str(path))
         ann_path = path.with_suffix(".ann")
+        reading = path
         try:
             with open(path, encoding="utf-8", newline="") as f:
                 text = f.read()
             raw = None
             if ann_path.is_file():
+                reading = ann_path  # a failure from here on is the .ann's, and is named so
                 with open(ann_path, encoding="utf-8", newline="") as f:
                     raw = f.read()
         except UnicodeDecodeError as err:
-            problems(f"{shown}: not valid UTF-8 ({err.reason} at byte {err.start}); skipped")
+            where = printable(str(reading))
+            problems(f"{where}: not valid UTF-8 ({err.reason} at byte {err.start}); skipped")
             continue
         except OSError as err:
-            problems(f"{shown}: cannot be read ({err.strerror or err}); skipped")
+            problems(f"{printable(str(reading))}: cannot be read ({err.strerror or err}); skipped")
             continue
         if raw is None:
             problems(f"{shown}: no .ann beside it; read as an article without quotes", lost=0)

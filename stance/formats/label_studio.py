@@ -44,7 +44,8 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
-from stance.io import InputError, Problems, _finite, _json_default, printable
+from stance.formats import json_text
+from stance.io import InputError, Problems, printable
 from stance.kinds import kind_from_marks
 from stance.records import KINDS, STANCES, Article, Quote, Span, Target
 
@@ -118,19 +119,8 @@ def task(
     result: list[dict[str, Any]] = []
     top_scores: list[float] = []
 
-    def region(rid: str, control: str, label: str, span: Span) -> dict[str, Any]:
-        start, end = span
-        item = {
-            "id": rid,
-            "from_name": control,
-            "to_name": TEXT,
-            "type": "labels",
-            "value": {"start": start, "end": end, "text": text[start:end], "labels": [label]},
-        }
-        result.append(item)
-        return item
-
-    def per_region(rid: str, span: Span, control: str, kind: str, value: Any) -> dict[str, Any]:
+    def per_region(rid: str, span: Span, control: str, kind: str, value: dict[str, Any]) -> dict[str, Any]:
+        # A region and the per-region results on it share its id and carry its offsets and text.
         start, end = span
         item = {
             "id": rid,
@@ -141,6 +131,9 @@ def task(
         }
         result.append(item)
         return item
+
+    def region(rid: str, control: str, label: str, span: Span) -> dict[str, Any]:
+        return per_region(rid, span, control, "labels", {"labels": [label]})
 
     def relate(a: str, b: str) -> None:
         result.append({"from_id": a, "to_id": b, "type": "relation", "direction": "right"})
@@ -195,13 +188,6 @@ def task(
     return {"data": data, "predictions": [prediction]}
 
 
-def _dumps(value: Any) -> str:
-    try:
-        return json.dumps(value, ensure_ascii=False, allow_nan=False, default=_json_default)
-    except ValueError:  # NaN in meta: written as null, which JSON can hold
-        return json.dumps(_finite(value), ensure_ascii=False, allow_nan=False, default=_json_default)
-
-
 def write_tasks(tasks: Iterable[dict[str, Any]], path: Path) -> int:
     """Write tasks as one JSON list (what Label Studio imports), through a temporary file renamed
     into place at the end, so a failed export never leaves half a file; returns how many."""
@@ -212,7 +198,7 @@ def write_tasks(tasks: Iterable[dict[str, Any]], path: Path) -> int:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write("[")
             for item in tasks:
-                f.write(("\n" if count == 0 else ",\n") + _dumps(item))
+                f.write(("\n" if count == 0 else ",\n") + json_text(item))
                 count += 1
             f.write("\n]\n")
         os.replace(tmp, path)
