@@ -634,6 +634,7 @@ def train_stance_command(
         calibrate,
         data_sources,
         pair_scores,
+        record_calibration_command,
         train_stance,
         write_card,
     )
@@ -669,6 +670,7 @@ def train_stance_command(
     if calibration_only:
         classifier = StanceClassifier.load(output)
         calibrate(output, labelled_pairs(dev_articles, classifier.form))
+        record_calibration_command(output, _command_line())
     else:
         train_stance(train_sets, dev_articles, output, config, _command_line(), times, caps)
     classifier = StanceClassifier.load(output)

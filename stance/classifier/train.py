@@ -422,6 +422,13 @@ def _decision_rule_line(meta: dict) -> str:
     )
 
 
+def record_calibration_command(output: Path, command: str) -> None:
+    """Note in the config that the temperature and decision rule were re-fitted, and how."""
+    meta = json.loads((output / CONFIG_NAME).read_text(encoding="utf-8"))
+    meta["calibration_command"] = command
+    (output / CONFIG_NAME).write_text(json.dumps(meta, indent=1), encoding="utf-8")
+
+
 def write_card(output: Path, evaluations: dict[str, dict[str, float]], sources: dict[str, str]) -> None:
     """The model card: data with label counts, metrics on each evaluated set, calibration, command."""
     meta = json.loads((output / CONFIG_NAME).read_text(encoding="utf-8"))
@@ -501,7 +508,13 @@ def write_card(output: Path, evaluations: dict[str, dict[str, float]], sources: 
         "",
         "```sh",
         meta["command"],
+        *([meta["calibration_command"]] if meta.get("calibration_command") else []),
         "```",
         "",
+        *(
+            ["The second command re-fitted the temperature and the decision rule on its dev set.", ""]
+            if meta.get("calibration_command")
+            else []
+        ),
     ]
     (output / "README.md").write_text("\n".join(lines), encoding="utf-8")
