@@ -182,6 +182,34 @@ def test_shipped_model_labels_clear_cases_offline(monkeypatch, text, expected):
     assert targets[0].stance == expected, targets[0].scores
 
 
+def _mpnet_installed() -> bool:
+    from importlib import metadata
+
+    from stance.encoder import MPNET_PARTS
+
+    try:
+        return all(metadata.distribution(p) for p in MPNET_PARTS)
+    except metadata.PackageNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not _mpnet_installed(), reason="all-mpnet-base-v2's pip packages are not installed")
+@pytest.mark.parametrize(("text", "expected"), CLEAR_CASES)
+def test_the_larger_shipped_model_labels_clear_cases_offline(monkeypatch, text, expected):
+    from pathlib import Path
+
+    from stance import cli
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    import stance
+
+    folder = cli._stance_model(Path("mpnet"))
+    assert (folder / "stance_classifier.json").is_file(), folder
+    (article,) = stance.label([text], extractor="rules", stance_model=folder)
+    targets = [t for q in article.quotes for t in q.targets]
+    assert targets and targets[0].stance == expected, targets[0].scores
+
+
 @SHIPPED
 def test_stance_is_classified_per_batch_and_a_failing_article_is_the_only_one_lost():
     from stance.classifier.model import StanceClassifier

