@@ -22,6 +22,7 @@ import argparse
 import json
 import re
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 from stance.io import read_records
@@ -52,6 +53,27 @@ def sheet_ids(path: Path) -> list[str]:
     return re.findall(r"^### (\S+)", path.read_text(encoding="utf-8"), flags=re.M)
 
 
+def sheet_labels(folder: Path) -> Iterator[tuple[str, dict]]:
+    """(pair, label) for every pair of every sheet in `folder`, sheets in annotator order, pairs in
+    sheet order: sheet_<k>.md's pairs labelled in labels_<k>.jsonl by annotator A<k>, with their
+    confidence where given. A pair without a valid label stops the collection."""
+    for sheet in sorted(folder.glob("sheet_*.md"), key=lambda p: int(p.stem.split("_")[1])):
+        k = sheet.stem.split("_")[1]
+        labels = {}
+        for line in open(folder / f"labels_{k}.jsonl", encoding="utf-8"):
+            if line.strip():
+                row = json.loads(line)
+                labels[row["pair"]] = {
+                    "stance": row["label"].strip().lower(),
+                    "annotator": f"A{k}",
+                    **({"confidence": float(row["confidence"])} if "confidence" in row else {}),
+                }
+        for pid in sheet_ids(sheet):
+            if pid not in labels or labels[pid]["stance"] not in LABELS:
+                raise SystemExit(f"annotator {k}: pair {pid} has no valid label ({labels.get(pid)!r})")
+            yield pid, labels[pid]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--candidates", nargs="+", type=Path, required=True)
@@ -74,19 +96,10 @@ def main() -> None:
     first: dict[str, tuple[str, str]] = {}  # pair -> (annotator, label)
     second: dict[str, tuple[str, str]] = {}
     confidence: dict[tuple[str, str], float] = {}  # (pair, annotator) -> the annotator's confidence
-    for sheet in sorted(args.sheets.glob("sheet_*.md"), key=lambda p: int(p.stem.split("_")[1])):
-        k = sheet.stem.split("_")[1]
-        labels = {}
-        for line in open(args.sheets / f"labels_{k}.jsonl", encoding="utf-8"):
-            if line.strip():
-                row = json.loads(line)
-                labels[row["pair"]] = row["label"].strip().lower()
-                if "confidence" in row:
-                    confidence[(row["pair"], f"A{k}")] = float(row["confidence"])
-        for pid in sheet_ids(sheet):
-            if pid not in labels or labels[pid] not in LABELS:
-                raise SystemExit(f"annotator {k}: pair {pid} has no valid label ({labels.get(pid)!r})")
-            (second if pid in first else first)[pid] = (f"A{k}", labels[pid])
+    for pid, label in sheet_labels(args.sheets):
+        if "confidence" in label:
+            confidence[(pid, label["annotator"])] = label["confidence"]
+        (second if pid in first else first)[pid] = (label["annotator"], label["stance"])
     new_first, new_second = dict(first), dict(second)
 
     out: dict[str, list[dict]] = {split: [] for split in FILES}

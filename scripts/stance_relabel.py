@@ -19,12 +19,11 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import re
 from collections import Counter
 from pathlib import Path
 
 from stance_candidates import context, marked
-from stance_labels import FILES, LABELS, agreement
+from stance_labels import FILES, LABELS, agreement, sheet_labels
 
 from stance.io import read_records
 
@@ -72,21 +71,8 @@ def sheets(args: argparse.Namespace) -> None:
 def collect(args: argparse.Namespace) -> None:
     first: dict[str, dict] = {}
     second: dict[str, dict] = {}
-    for sheet in sorted(args.sheets.glob("sheet_*.md"), key=lambda p: int(p.stem.split("_")[1])):
-        k = sheet.stem.split("_")[1]
-        labels = {}
-        for line in open(args.sheets / f"labels_{k}.jsonl", encoding="utf-8"):
-            if line.strip():
-                row = json.loads(line)
-                labels[row["pair"]] = {
-                    "stance": row["label"].strip().lower(),
-                    "annotator": f"A{k}",
-                    **({"confidence": float(row["confidence"])} if "confidence" in row else {}),
-                }
-        for pid in re.findall(r"^### (\S+)", sheet.read_text(encoding="utf-8"), flags=re.M):
-            if pid not in labels or labels[pid]["stance"] not in LABELS:
-                raise SystemExit(f"annotator {k}: pair {pid} has no valid label ({labels.get(pid)!r})")
-            (second if pid in first else first)[pid] = labels[pid]
+    for pid, label in sheet_labels(args.sheets):
+        (second if pid in first else first)[pid] = label
 
     old_second = {}
     for line in open(SECOND, encoding="utf-8"):
