@@ -18,6 +18,7 @@ import stat
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
@@ -924,6 +925,21 @@ def _meta_cells(article: Article) -> dict[str, str | None]:
     return {META_PREFIX + str(key): _meta_cell(value) for key, value in article.meta.items()}
 
 
+@contextmanager
+def replaced_atomically(path: Path) -> Iterator[Path]:
+    """A temporary file beside `path` for the block to write; renamed onto `path` when the block
+    ends, removed if it fails, so a failed write leaves no half file (nor replaces an older one)."""
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
 class ArticleWriter:
     """Writes articles to .jsonl (full records) or .csv/.parquet (one row per quote and target,
     then one ``meta.<field>`` column per meta field of the input).
@@ -971,20 +987,14 @@ class ArticleWriter:
     def _finish_table(self) -> None:
         """Turn the row file into the .csv/.parquet file, through a temporary name."""
         columns = [*_TABLE_COLUMNS, *self._meta_keys]
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
-        try:
+        with replaced_atomically(self.path) as tmp:
             if self.format == "csv":
-                with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+                with open(tmp, "w", encoding="utf-8", newline="") as f:
                     writer = csv.DictWriter(f, fieldnames=columns)
                     writer.writeheader()
                     writer.writerows(self._rows())
             else:
-                os.close(fd)
-                self._write_parquet(Path(tmp), columns)
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+                self._write_parquet(tmp, columns)
 
     def _write_parquet(self, path: Path, columns: list[str]) -> None:
         import pyarrow as pa

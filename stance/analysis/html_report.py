@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -32,6 +31,7 @@ from stance.analysis.aggregate import (
     scores_of,
 )
 from stance.analysis.highlight import HIGHLIGHT_CSS, segments
+from stance.io import replaced_atomically
 from stance.records import STANCES, Article
 
 
@@ -131,18 +131,11 @@ def write_report(
             "breakdowns": [_breakdown(tally, b, speakers, organizations) for b in breakdowns],
         }
         chunks.seek(0)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        tmp = Path(tmp_name)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-                out.write(_head(data["title"]))
-                out.write(f'<script type="application/json" id="stance-data">{_json(data)}</script>\n')
-                shutil.copyfileobj(chunks, out)
-                out.write(f"<script>{_asset('report.js')}</script>\n</body>\n</html>\n")
-            os.replace(tmp, path)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+        with replaced_atomically(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as out:
+            out.write(_head(data["title"]))
+            out.write(f'<script type="application/json" id="stance-data">{_json(data)}</script>\n')
+            shutil.copyfileobj(chunks, out)
+            out.write(f"<script>{_asset('report.js')}</script>\n</body>\n</html>\n")
     stats = tally.stats()
     stats.bytes = path.stat().st_size
     return stats

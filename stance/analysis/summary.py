@@ -4,14 +4,12 @@ writes), and that summary as a speaker → organization graph (GraphML, GEXF).""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stance.analysis.aggregate import STANCE_COLUMNS, GroupBy, Grouping, StanceTally, TallyStats, rounded
-from stance.io import META_PREFIX, TABLE_COLUMNS, table_rows
+from stance.io import META_PREFIX, TABLE_COLUMNS, replaced_atomically, table_rows
 from stance.records import STANCES, Article
 
 if TYPE_CHECKING:
@@ -158,10 +156,7 @@ def write_summary(frame: pd.DataFrame, path: str | Path, fmt: str, grouping: Seq
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
+    with replaced_atomically(path) as tmp:
         if fmt == "csv":
             frame.to_csv(tmp, index=False)
         elif fmt == "parquet":
@@ -172,10 +167,6 @@ def write_summary(frame: pd.DataFrame, path: str | Path, fmt: str, grouping: Seq
             nx.write_gexf(summary_graph(frame, grouping), tmp)
         else:
             raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(SUMMARY_FORMATS)}")
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def write_summary_file(

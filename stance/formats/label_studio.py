@@ -36,8 +36,6 @@ it, if exactly one does.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,7 +43,7 @@ from typing import Any
 from xml.sax.saxutils import quoteattr
 
 from stance.formats import json_text
-from stance.io import InputError, Problems, printable
+from stance.io import InputError, Problems, printable, replaced_atomically
 from stance.kinds import kind_from_marks
 from stance.records import KINDS, STANCES, Article, Quote, Span, Target
 
@@ -192,19 +190,13 @@ def write_tasks(tasks: Iterable[dict[str, Any]], path: Path) -> int:
     """Write tasks as one JSON list (what Label Studio imports), through a temporary file renamed
     into place at the end, so a failed export never leaves half a file; returns how many."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     count = 0
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write("[")
-            for item in tasks:
-                f.write(("\n" if count == 0 else ",\n") + json_text(item))
-                count += 1
-            f.write("\n]\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with replaced_atomically(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as f:
+        f.write("[")
+        for item in tasks:
+            f.write(("\n" if count == 0 else ",\n") + json_text(item))
+            count += 1
+        f.write("\n]\n")
     return count
 
 
