@@ -22,7 +22,7 @@ from stance.io import (
     printable,
     read_records,
 )
-from stance.records import Article, RecordError
+from stance.records import Article, Quote, RecordError
 from stance.selection import STRATEGIES, Summary, batch, pair_key, pairs, select, summary
 
 
@@ -225,3 +225,54 @@ def select_batch(
     counts.quotes = sum(len(a.quotes) for a in chosen_articles)
     unscored = sum(1 for p in candidates if p.uncertainty is None)
     return Selection(counts, len(candidates), unscored, excluded, summary(chosen))
+
+
+@dataclass
+class Corrections:
+    """What ``--extra-labels`` files changed in a training set."""
+
+    pairs: int  # labelled pairs the files hold
+    replaced: int  # training pairs they replace (same article, quote content and organization)
+
+
+def with_corrections(
+    train_sets: dict[str, list[Article]],
+    extra_sets: dict[str, list[Article]],
+    dev: list[Article],
+) -> tuple[dict[str, list[Article]], Corrections]:
+    """The training sets with the corrected pairs of ``extra_sets`` in place of the pairs they
+    relabel (a correction wins over the label it corrects), the extra sets added after them.
+    Raises ValueError when a corrected article is in dev: training on it would score the model on
+    what it was trained on."""
+    dev_ids = {article.id for article in dev}
+    keys: set[tuple] = set()
+    labelled = 0
+    for name, articles in extra_sets.items():
+        if name in train_sets:
+            raise ValueError(f"{name} is given both as --train and as --extra-labels")
+        leaked = sorted({a.id for a in articles} & dev_ids)
+        if leaked:
+            shown = ", ".join(leaked[:3]) + (" …" if len(leaked) > 3 else "")
+            raise ValueError(f"{name}: {len(leaked)} of its articles are in the dev set ({shown})")
+        for article in articles:
+            for quote in article.quotes:
+                for target in quote.targets:
+                    if target.stance is not None:
+                        keys.add(pair_key(article.id, quote, target.name))
+                        labelled += 1
+    replaced = 0
+    out: dict[str, list[Article]] = {}
+    for name, articles in train_sets.items():
+        kept_articles = []
+        for article in articles:
+            quotes = []
+            for quote in article.quotes:
+                kept = [t for t in quote.targets if pair_key(article.id, quote, t.name) not in keys]
+                replaced += sum(1 for t in quote.targets if t.stance is not None) - sum(
+                    1 for t in kept if t.stance is not None
+                )
+                quotes.append(Quote(quote.content, quote.cue, quote.source, quote.speaker, quote.kind, kept))
+            kept_articles.append(Article(article.id, article.text, article.meta, quotes))
+        out[name] = kept_articles
+    out.update(extra_sets)
+    return out, Corrections(labelled, replaced)

