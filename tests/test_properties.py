@@ -491,3 +491,16 @@ def test_rules_pipeline_survives_ten_thousand_mixed_marks(extractor):
         for t in q.targets:
             assert t.mentions == sorted(set(t.mentions))
             assert_valid(t.mentions, len(text))
+
+
+@given(
+    st.lists(
+        st.lists(st.lists(st.sampled_from([0.0, 1.0, -2.0, 3.5, 8.0]), min_size=7, max_size=7), max_size=12),
+        max_size=5,
+    )
+)
+def test_decoding_texts_together_is_decoding_each_alone(texts):
+    from stance.tagger.model import constrained_decode_many
+
+    scores = [torch.tensor(rows, dtype=torch.float32).reshape(-1, len(LABELS)) for rows in texts]
+    assert constrained_decode_many(scores) == [constrained_decode(s) for s in scores]

@@ -63,6 +63,24 @@ def test_windows_cover_every_token_with_overlap():
     assert windows(25, 10, 4) == [(0, 10), (6, 16), (12, 22), (18, 25)]
 
 
+def test_spans_never_cut_a_word():
+    from stance.tagger.bio import tags_to_spans, whole_words
+
+    text = "Mike Pence skips it, ok."
+    # Word pieces: Mike | Pen | ##ce | skip | ##s | it | , | ok | .
+    offsets = [(0, 4), (5, 8), (8, 10), (11, 15), (15, 16), (17, 19), (19, 20), (21, 23), (23, 24)]
+    tags = ["B-SOURCE", "I-SOURCE", "O", "B-CUE", "O", "B-CONTENT", "I-CONTENT", "I-CONTENT", "O"]
+    fixed = whole_words(text, offsets, tags)
+    # The comma and the full stop touch their words but are not letters: they keep their tags.
+    assert fixed == [
+        *("B-SOURCE", "I-SOURCE", "I-SOURCE", "B-CUE", "I-CUE"),
+        *("B-CONTENT", "I-CONTENT", "I-CONTENT", "O"),
+    ]
+    assert [text[s:e] for _, (s, e) in tags_to_spans(offsets, fixed)] == ["Mike Pence", "skips", "it, ok"]
+    # A word whose first piece is outside every span stays outside, whatever its later pieces say.
+    assert whole_words(text, offsets[:3], ["B-SOURCE", "O", "B-CUE"]) == ["B-SOURCE", "O", "O"]
+
+
 def _scores(rows: list[dict[str, float]]) -> torch.Tensor:
     """Logits that favour the given labels by the given margins (others score 0)."""
     out = torch.zeros(len(rows), len(LABELS))

@@ -14,12 +14,19 @@ from pathlib import Path
 import torch
 
 from stance.classifier.inputs import DEFAULT_FORMAT, InputFormat, PairText, pair_text
-from stance.encoder import quiet_loading, require_safetensors, resolve_encoder, shipped_model
+from stance.defaults import STANCE_CONFIG
+from stance.encoder import (
+    for_inference,
+    quiet_loading,
+    require_safetensors,
+    resolve_encoder,
+    shipped_model,
+)
 from stance.errors import StanceModelMissingError
 from stance.records import STANCES, Article
 
 DEFAULT_STANCE_MODEL = shipped_model("stance")
-CONFIG_NAME = "stance_classifier.json"
+CONFIG_NAME = STANCE_CONFIG
 LABEL_ID = {label: i for i, label in enumerate(STANCES)}
 
 
@@ -45,7 +52,9 @@ class StanceClassifier:
         self.bias = torch.tensor(list(bias) if bias is not None else [0.0] * len(STANCES))
 
     @classmethod
-    def load(cls, path: str | Path | None = None, device: str | torch.device = "cpu") -> StanceClassifier:
+    def load(
+        cls, path: str | Path | None = None, device: str | torch.device = "cpu", int8: bool = False
+    ) -> StanceClassifier:
         from peft import PeftModel
         from transformers import AutoTokenizer
 
@@ -64,7 +73,7 @@ class StanceClassifier:
             model = PeftModel.from_pretrained(base, str(folder))
             tokenizer = AutoTokenizer.from_pretrained(encoder)
         return cls(
-            model.to(device),
+            for_inference(model, torch.device(device), int8),
             tokenizer,
             config.get("max_length", 128),
             config.get("temperature", 1.0),
@@ -83,19 +92,21 @@ class StanceClassifier:
         )
 
     @torch.inference_mode()
-    def logits(self, pairs: Sequence[PairText], batch_size: int = 8) -> torch.Tensor:
-        """Raw logits, in small batches of similar length: on a CPU padding costs more than small
-        batches do (`scripts/stance_speed.py` measures it)."""
+    def logits(self, pairs: Sequence[PairText], batch_size: int | None = None) -> torch.Tensor:
+        """Raw logits, in batches of similar length: small ones on a CPU, where padding costs
+        more than small batches do (`scripts/stance_speed.py` measures it), 64 on a GPU."""
         order = sorted(range(len(pairs)), key=lambda i: len(pairs[i].passage))
         out = torch.zeros(len(pairs), len(STANCES))
         device = next(self.model.parameters()).device
+        if batch_size is None:
+            batch_size = 8 if device.type == "cpu" else 64
         for i in range(0, len(order), batch_size):
             chunk = order[i : i + batch_size]
             batch = self.encode([pairs[j] for j in chunk]).to(device)
             out[chunk] = self.model(**batch).logits.float().cpu()
         return out
 
-    def scores(self, pairs: Sequence[PairText], batch_size: int = 8) -> torch.Tensor:
+    def scores(self, pairs: Sequence[PairText], batch_size: int | None = None) -> torch.Tensor:
         return (self.logits(pairs, batch_size) / self.temperature).softmax(-1)
 
     def decide(self, probs: torch.Tensor) -> list[int]:

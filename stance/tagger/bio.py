@@ -67,3 +67,24 @@ def tags_to_spans(offsets: Offsets, tags: Sequence[str]) -> list[tuple[str, Span
     if role is not None:
         out.append((role, (start, end)))
     return out
+
+
+def whole_words(text: str, offsets, tags: list[str]) -> list[str]:
+    """Each word piece that continues a word (it starts where the piece before it ends, with a
+    letter or digit on both sides) takes the tag of the piece before it, so that no span starts
+    or ends inside a word (`[Skip]s`, `Mike Pen]ce`). The sequence stays well-formed: a
+    continuation is I- of the role before it, or O. `offsets`: pairs, or an array of them."""
+    import numpy
+
+    pairs = numpy.asarray(offsets, dtype=numpy.int64).reshape(-1, 2)
+    out = list(tags)
+    if len(pairs) < 2:
+        return out
+    starts, ends = pairs[:, 0], pairs[:, 1]
+    touching = numpy.flatnonzero((starts[1:] == ends[:-1]) & (ends[:-1] > starts[:-1])) + 1
+    for i in touching:  # in text order, so a word's later pieces follow its first
+        ts = int(starts[i])
+        if ends[i] > ts and 0 < ts < len(text) and text[ts - 1].isalnum() and text[ts].isalnum():
+            before = out[i - 1]
+            out[i] = "O" if before == "O" else "I-" + before[2:]
+    return out

@@ -62,8 +62,14 @@ def combine(text: str, marked: list[Attribution], tagged: list[Attribution]) -> 
 class TaggerExtractor:
     """Tags a batch of parsed articles at once (windows of all of them sorted and batched)."""
 
-    def __init__(self, path: str | Path | None = None, with_rules: bool = False):
-        self.tagger = QuoteTagger.load(path)
+    def __init__(
+        self,
+        path: str | Path | None = None,
+        with_rules: bool = False,
+        device: str = "cpu",
+        int8: bool = False,
+    ):
+        self.tagger = QuoteTagger.load(path, device, int8)
         self.with_rules = with_rules
 
     def __call__(self, docs: list[Doc]) -> list[list[Attribution]]:
