@@ -7,15 +7,22 @@ that need them, after every input, option and the output path has been checked.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import traceback
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Protocol, runtime_checkable
 
 import typer
+
+# torch's threads sleep while they wait instead of spinning: with them spinning, `stance label`
+# beside another busy process took 1.8× as long as on one thread; sleeping, no longer, and on an
+# idle machine both cores still serve torch (eval/RESULTS.md, speed). Read when torch loads, so
+# set before anything imports it; a user's own setting wins.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 from stance import __version__
 from stance.defaults import DEFAULT_EXTRACTOR, DEFAULT_SPACY_MODEL, EXTRACTOR_NAMES
@@ -147,7 +154,54 @@ StanceModel = Annotated[
     ),
 ]
 
+Workers = Annotated[
+    int | None,
+    typer.Option(
+        min=1,
+        help="Processes (default 1), or with --engine ray actors (default one per 2 CPUs of the "
+        "cluster), each with its own copy of the models; output in input order.",
+        show_default=False,
+    ),
+]
+Engine = Annotated[
+    str,
+    typer.Option(
+        help="local (this machine), or ray: Ray Data, on a local Ray instance or the cluster at "
+        "--ray-address (needs Ray: the `ray` extra of stance)."
+    ),
+]
+RayAddress = Annotated[
+    str | None,
+    typer.Option(help="With --engine ray: the cluster to run on, HEAD:6379 (default: a local instance)."),
+]
+Device = Annotated[
+    str,
+    typer.Option(help="Where the tagger and stance models run: auto (the GPU if torch sees one), cpu, cuda."),
+]
+Int8 = Annotated[
+    bool,
+    typer.Option(
+        "--int8",
+        help="CPU: the models' linear layers in 8-bit integers (faster; accuracy in eval/RESULTS.md, Speed).",
+    ),
+]
+
 Process = Callable[[Iterable[Article], Problems], Iterator[Article]]
+
+
+@runtime_checkable
+class CollectionEngine(Protocol):
+    """What `prepare` may return instead of a Process: an engine that reads the inputs itself
+    (`--engine ray`, in Ray tasks), counting and skipping as `_counted` does."""
+
+    def run_collection(
+        self,
+        collection: Collection,
+        skip: set[str],
+        counter: list[int],
+        progress: Progress,
+        problems: Problems,
+    ) -> Iterator[Article]: ...
 
 
 def _counted(articles: Iterable[Article], skip: set[str], counter: list[int], progress: Progress):
@@ -164,7 +218,7 @@ def _counted(articles: Iterable[Article], skip: set[str], counter: list[int], pr
 def _run(
     inputs: list[str],
     output: Path,
-    prepare: Callable[[], Process],
+    prepare: Callable[[], Process | CollectionEngine],
     *,
     text_column: str = "text",
     id_column: str = "id",
@@ -214,7 +268,11 @@ def _run(
     try:
         writer = ArticleWriter(output, append=resume)
         with progress:
-            for article in process(_counted(collection, done, counter, progress), run_problems):
+            if isinstance(process, CollectionEngine):
+                stream = process.run_collection(collection, done, counter, progress, run_problems)
+            else:
+                stream = process(_counted(collection, done, counter, progress), run_problems)
+            for article in stream:
                 writer.write(article)
                 written += 1
                 quotes += len(article.quotes)
@@ -265,30 +323,58 @@ def _extraction(
     model: Path | None,
     stance: bool = False,
     stance_model: Path | None = None,
-) -> Callable[[], Process]:
+    workers: int | None = None,
+    device: str = "auto",
+    int8: bool = False,
+    engine: str = "local",
+    ray_address: str | None = None,
+    verbose: bool = False,
+) -> Callable[[], Process | CollectionEngine]:
     """What `extract` and `label` run; options are checked now, models load when it is called."""
+    import importlib.util
+
+    from stance.encoder import DEVICES
+
+    if engine not in ("local", "ray"):
+        raise _fail(f"unknown engine {engine!r}: choose local or ray")
+    if engine == "ray" and importlib.util.find_spec("ray") is None:
+        raise _fail("`--engine ray` needs Ray: pip install 'stance[ray]'")
+    if ray_address and engine != "ray":
+        raise _fail("--ray-address is for --engine ray")
     if extractor_name not in EXTRACTOR_NAMES:
         raise _fail(f"unknown extractor {extractor_name!r}: choose one of {', '.join(EXTRACTOR_NAMES)}")
+    if device not in DEVICES:
+        raise _fail(f"unknown device {device!r}: choose one of {', '.join(DEVICES)}")
     for folder, what in ((model, "quote tagger"), (stance_model, "stance model")):
         if folder is not None and not folder.is_dir():
             raise _fail(f"{folder}: no {what} here (no such folder)")
 
-    def prepare() -> Process:
+    def prepare() -> Process | CollectionEngine:
         # The target list is read after the inputs and output are checked (it imports spaCy),
         # and before any model loads.
-        from stance.pipeline import Pipeline
         from stance.targets import TargetList
+        from stance.workers import PipelineOptions, parallel_pipe
 
         try:
             target_list = TargetList.read(targets) if targets else None
         except (OSError, ValueError) as err:
             raise ValueError(f"{targets}: {err}") from None
-
-        # The same object a notebook user makes: the command adds only files and accounting.
-        pipeline = Pipeline(
-            target_list, stance=stance, spacy_model=spacy_model, extractor=extractor_name,
-            tagger_model=model, stance_model=stance_model,
+        options = PipelineOptions(
+            str(targets) if targets else None, stance, spacy_model, extractor_name,
+            str(model) if model else None, str(stance_model) if stance_model else None, device, int8,
         )  # fmt: skip
+        if engine == "ray":
+            from stance.ray_engine import RayEngine
+
+            options.check()  # a missing model is named here, not as a broken actor
+            ray_engine = RayEngine(options, target_list, workers, ray_address, verbose)
+            ray_engine.start()
+            return ray_engine
+        if workers and workers > 1:
+            options.check()  # a missing model is named here, not as a broken worker
+            return lambda articles, problems: parallel_pipe(options, articles, problems, workers)
+        # The same object a notebook user makes: the command adds only files and accounting.
+        pipeline = options.pipeline(target_list)
         return lambda articles, problems: pipeline.pipe(articles, on_error=problems)
 
     return prepare
@@ -305,13 +391,21 @@ def extract(
     spacy_model: SpacyModel = DEFAULT_SPACY_MODEL,
     extractor_name: ExtractorName = DEFAULT_EXTRACTOR,
     model: TaggerModel = None,
+    workers: Workers = None,
+    device: Device = "auto",
+    int8: Int8 = False,
+    engine: Engine = "local",
+    ray_address: RayAddress = None,
     resume: Resume = False,
     overwrite: Overwrite = False,
     quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
     """Find quotes, cues, sources, canonical speakers and organization targets (stance left null)."""
-    prepare = _extraction(targets, spacy_model, extractor_name, model)
+    prepare = _extraction(
+        targets, spacy_model, extractor_name, model, workers=workers, device=device, int8=int8,
+        engine=engine, ray_address=ray_address, verbose=verbose,
+    )  # fmt: skip
     _run(
         inputs, output, prepare, text_column=text_column, id_column=id_column, split=split,
         resume=resume, overwrite=overwrite, quiet=quiet, verbose=verbose,
@@ -330,13 +424,22 @@ def label(
     extractor_name: ExtractorName = DEFAULT_EXTRACTOR,
     model: TaggerModel = None,
     stance_model: StanceModel = None,
+    workers: Workers = None,
+    device: Device = "auto",
+    int8: Int8 = False,
+    engine: Engine = "local",
+    ray_address: RayAddress = None,
     resume: Resume = False,
     overwrite: Overwrite = False,
     quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
     """Extraction, then the speaker's stance toward every target, with calibrated scores."""
-    prepare = _extraction(targets, spacy_model, extractor_name, model, stance=True, stance_model=stance_model)
+    prepare = _extraction(
+        targets, spacy_model, extractor_name, model, stance=True, stance_model=stance_model,
+        workers=workers, device=device, int8=int8, engine=engine, ray_address=ray_address,
+        verbose=verbose,
+    )  # fmt: skip
     _run(
         inputs, output, prepare, text_column=text_column, id_column=id_column, split=split,
         resume=resume, overwrite=overwrite, quiet=quiet, verbose=verbose,
@@ -361,6 +464,8 @@ def classify(
     records: Annotated[Path, typer.Argument(help="Records (.jsonl) that already carry quotes and targets.")],
     output: Output,
     stance_model: StanceModel = None,
+    device: Device = "auto",
+    int8: Int8 = False,
     resume: Resume = False,
     overwrite: Overwrite = False,
     quiet: Quiet = False,
@@ -368,13 +473,18 @@ def classify(
 ) -> None:
     """The stance step alone, on records that already have quotes and targets (gold, say): fills
     each target's stance and scores, keeps everything else."""
+    from stance.encoder import DEVICES
+
     if stance_model is not None and not stance_model.is_dir():
         raise _fail(f"{stance_model}: no stance model here (no such folder)")
+    if device not in DEVICES:
+        raise _fail(f"unknown device {device!r}: choose one of {', '.join(DEVICES)}")
 
     def prepare() -> Process:
         from stance.classifier.model import StanceClassifier, fill_batch
+        from stance.encoder import resolve_device
 
-        classifier = StanceClassifier.load(stance_model)
+        classifier = StanceClassifier.load(stance_model, resolve_device(device), int8)
 
         def process(articles: Iterable[Article], problems: Problems) -> Iterator[Article]:
             stream = iter(articles)  # one iterator for all batches: islice must not restart it

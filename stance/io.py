@@ -752,6 +752,43 @@ def iter_articles(
     return iter(Collection(inputs, text_column, id_column, split, on_error))
 
 
+def read_source(
+    source: _Source,
+    text_column: str,
+    id_column: str,
+    split: str,
+    on_error: ErrorHandler | None,
+) -> Iterator[tuple[str, Article]]:
+    """One checked input's (where, article) pairs, in order; a late failure of the whole input is
+    one report. Repeated ids are the caller's to find (they can span inputs): `duplicate_id`."""
+    name = source.name
+    if source.kind == "folder":
+        articles = _read_folder(name, on_error)
+    elif source.kind == "text":
+        articles = _read_single_text(name, on_error)
+    elif source.kind == "jsonl":
+        articles = _read_jsonl(name, text_column, id_column, on_error)
+    elif source.kind == "csv":
+        articles = _read_csv(name, text_column, id_column, on_error)
+    elif source.kind == "parquet":
+        articles = _read_parquet(name, text_column, id_column, on_error)
+    elif source.kind == "saved":
+        articles = _read_saved(name, split, text_column, id_column, on_error)
+    else:
+        articles = _read_hub(name, split, text_column, id_column, on_error)
+    try:
+        yield from articles
+    except InputError as err:  # an input that fails late (a dataset stream): the others go on
+        if on_error is None:
+            raise
+        _report(on_error, f"{err}; rest of this input skipped")
+
+
+def duplicate_id(where: str, article_id: str) -> str:
+    """The warning for an id seen before in the run (the article is kept)."""
+    return f"{where}: duplicate id {article_id!r}; kept, but results with this id cannot be told apart"
+
+
 def _iter_sources(
     sources: list[_Source],
     text_column: str,
@@ -762,37 +799,12 @@ def _iter_sources(
     # Only ids are kept across the run (for the duplicate check), never texts.
     seen: set[str] = set()
     for source in sources:
-        name = source.name
-        if source.kind == "folder":
-            articles = _read_folder(name, on_error)
-        elif source.kind == "text":
-            articles = _read_single_text(name, on_error)
-        elif source.kind == "jsonl":
-            articles = _read_jsonl(name, text_column, id_column, on_error)
-        elif source.kind == "csv":
-            articles = _read_csv(name, text_column, id_column, on_error)
-        elif source.kind == "parquet":
-            articles = _read_parquet(name, text_column, id_column, on_error)
-        elif source.kind == "saved":
-            articles = _read_saved(name, split, text_column, id_column, on_error)
-        else:
-            articles = _read_hub(name, split, text_column, id_column, on_error)
-        try:
-            for where, article in articles:
-                if article.id in seen:
-                    _report(
-                        on_error,
-                        f"{where}: duplicate id {article.id!r}; kept, but results with this id cannot be "
-                        "told apart",
-                        lost=0,
-                    )
-                else:
-                    seen.add(article.id)
-                yield article
-        except InputError as err:  # an input that fails late (a dataset stream): the others go on
-            if on_error is None:
-                raise
-            _report(on_error, f"{err}; rest of this input skipped")
+        for where, article in read_source(source, text_column, id_column, split, on_error):
+            if article.id in seen:
+                _report(on_error, duplicate_id(where, article.id), lost=0)
+            else:
+                seen.add(article.id)
+            yield article
 
 
 def read_records(path: str | Path) -> list[Article]:
