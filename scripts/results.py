@@ -239,6 +239,7 @@ def spacy_table(rows: list[Row]) -> list[str]:
 
 
 SWEEP_LOG = "eval/stance_sweep.h100.jsonl"
+BENCH = "python scripts/bench.py --before 52a603b"  # 52a603b: before issue 12
 STANCE_SPEED = "python scripts/stance_speed.py data/polnear-stance.dev.jsonl data/newsmtsc.devtest_rw.jsonl"
 
 
@@ -265,6 +266,15 @@ SECTIONS = {
         "in the same run on the same machine: compare the ratio, not the seconds.",
         lambda: [],
         lambda _rows: speed_table(),
+    ),
+    "bench": (
+        "Speed of `stance label` against the rule-based extractor (issue 12)",
+        "Whole processes, the configurations taking turns in one run of `scripts/bench.py` on this "
+        "machine; `stance extract --extractor rules` (spaCy and rules, the rule-based peer's design) "
+        "is the baseline of every ratio. Speed claims are these ratios: the seconds move with the "
+        "machine's load, the ratios much less. Peak RSS is the whole process tree's.",
+        lambda: [],
+        lambda _rows: run(BENCH).strip().splitlines(),
     ),
     "stance-speed": (
         "Speed of the stance step",

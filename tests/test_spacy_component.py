@@ -43,7 +43,16 @@ def test_component_gives_the_quotes_of_stance_label(nlp, labelled_examples):
     articles = read_records(labelled_examples)
     docs = list(nlp.pipe([a.text for a in articles], batch_size=2))
     for doc, article in zip(docs, articles, strict=True):
-        assert [q._.record.to_dict() for q in doc._.quotes] == [q.to_dict() for q in article.quotes]
+        got = [q._.record.to_dict() for q in doc._.quotes]
+        want = [q.to_dict() for q in article.quotes]
+        # Scores to 1e-3: batches of other sizes pad differently, which moves float sums by ~1e-5
+        # and can tip the fourth decimal; everything else, stances included, must be the same.
+        scores = [[t.pop("scores", None) for t in q["targets"]] for q in (*got, *want)]
+        assert got == want
+        for a, b in zip(scores[: len(got)], scores[len(got) :], strict=True):
+            for x, y in zip(a, b, strict=True):
+                assert (x is None) == (y is None)
+                assert x is None or (x.keys() == y.keys() and all(abs(x[k] - y[k]) <= 1e-3 for k in x))
     doc, article = docs[0], articles[0]
     quote, record = doc._.quotes[1], article.quotes[1]
     assert quote._.speaker == "Nikol Pashinyan" and quote._.kind == "direct"
