@@ -106,24 +106,7 @@ def constrained_decode(scores: torch.Tensor) -> list[str]:
     Argmax tags break spans wherever one token's I- loses to a B- or O; on PolNeAR dev this
     decoding lifts content exact F1 from 39.1 to 48.1 (eval/RESULTS.md, tagger model card).
     """
-    if len(scores) == 0:
-        return []
-    # In numpy, one token at a time: torch's per-call overhead (and its threads, on a busy
-    # machine) made this the slowest step on a long text. Back-pointers take one byte a label.
-    logp = scores.detach().float().cpu().log_softmax(-1).numpy()
-    step, start = (t.numpy() for t in _transitions())
-    labels = numpy.arange(len(LABELS))
-    back = numpy.empty((len(logp), len(LABELS)), dtype=numpy.int8)
-    best = logp[0] + start
-    for i in range(1, len(logp)):
-        total = best[:, None] + step
-        idx = total.argmax(0)
-        back[i] = idx
-        best = total[idx, labels] + logp[i]
-    path = [int(best.argmax())]
-    for i in range(len(logp) - 1, 0, -1):
-        path.append(int(back[i, path[-1]]))
-    return [LABELS[i] for i in reversed(path)]
+    return constrained_decode_many([scores])[0]
 
 
 # Texts up to this many word pieces are decoded together (about 40,000 characters).
@@ -131,9 +114,10 @@ DECODE_TOGETHER = 10_000
 
 
 def constrained_decode_many(scores: list[torch.Tensor]) -> list[list[str]]:
-    """`constrained_decode` of several texts at once, ties included: one step a token position
-    for all of them, so a batch of articles costs as many Python steps as its longest one (the
-    per-token loop was 7% of `stance label`)."""
+    """`constrained_decode` of several texts at once: one step a token position for all of
+    them, so a batch of articles costs as many Python steps as its longest one (a loop per text
+    was 7% of `stance label`). In numpy: torch's per-call overhead (and its threads, on a busy
+    machine) made this the slowest step on a long text. Back-pointers take one byte a label."""
     lengths = [len(s) for s in scores]
     if not any(lengths):
         return [[] for _ in scores]
@@ -148,13 +132,16 @@ def constrained_decode_many(scores: list[torch.Tensor]) -> list[list[str]]:
     back = numpy.empty((len(scores), width, len(LABELS)), dtype=numpy.int8)
     best = logp[:, 0] + start
     final = best.copy()  # each text's scores at its own last token
+    ends_at: dict[int, list[int]] = {}
+    for row, n in enumerate(lengths):
+        ends_at.setdefault(n - 1, []).append(row)
     for i in range(1, width):
         total = best[:, :, None] + step  # (text, from, to)
         idx = total.argmax(1)
         back[:, i] = idx
         best = total[rows, idx, labels] + logp[:, i]
-        ending = [row for row, n in enumerate(lengths) if n == i + 1]
-        final[ending] = best[ending]
+        if i in ends_at:
+            final[ends_at[i]] = best[ends_at[i]]
     out = []
     for row, n in enumerate(lengths):
         if n == 0:
