@@ -532,7 +532,11 @@ def convert(
     output: Output,
     fmt: Annotated[
         str,
-        typer.Argument(metavar="FORMAT", help="polnear, newsmtsc, directed-sentiment, finentity or riqua."),
+        typer.Argument(
+            metavar="FORMAT",
+            help="polnear, polnear-stance, polnear-speakers, news-stance, newsmtsc, directed-sentiment, "
+            "finentity or riqua.",
+        ),
     ],
     src: Annotated[
         Path | None,

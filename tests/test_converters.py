@@ -138,7 +138,8 @@ def test_kind_ptb_marks():
 
 
 def test_dispatch_validates_format_split_and_path(tmp_path):
-    with pytest.raises(ValueError, match="valid formats: polnear, polnear-stance, news-stance, newsmtsc"):
+    formats = "polnear, polnear-stance, polnear-speakers, news-stance, newsmtsc"
+    with pytest.raises(ValueError, match=f"valid formats: {formats}"):
         convert("nope", tmp_path, "train")
     with pytest.raises(ValueError, match="valid splits: train, dev, test"):
         convert("polnear", tmp_path, "valid")
@@ -150,8 +151,8 @@ def test_dispatch_validates_format_split_and_path(tmp_path):
     assert (
         set(CONVERTERS)
         == set(SPLITS)
-        == {"polnear", "polnear-stance", "news-stance", "newsmtsc", "directed-sentiment"}
-        | {"finentity", "riqua"}
+        == {"polnear", "polnear-stance", "polnear-speakers", "news-stance", "newsmtsc"}
+        | {"directed-sentiment", "finentity", "riqua"}
     )
 
 

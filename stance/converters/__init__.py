@@ -21,6 +21,7 @@ from stance.converters import (
     news_stance,
     newsmtsc,
     polnear,
+    polnear_speakers,
     polnear_stance,
     riqua,
 )
@@ -30,6 +31,7 @@ from stance.records import Article
 CONVERTERS: dict[str, Callable[[Path, str], Iterator[Article]]] = {
     "polnear": polnear.convert,
     "polnear-stance": polnear_stance.convert,
+    "polnear-speakers": polnear_speakers.convert,
     "news-stance": news_stance.convert,
     "newsmtsc": newsmtsc.convert,
     "directed-sentiment": directed_sentiment.convert,
@@ -40,6 +42,7 @@ CONVERTERS: dict[str, Callable[[Path, str], Iterator[Article]]] = {
 SPLITS: dict[str, tuple[str, ...]] = {
     "polnear": polnear.SPLITS,
     "polnear-stance": polnear_stance.SPLITS,
+    "polnear-speakers": polnear_speakers.SPLITS,
     "news-stance": news_stance.SPLITS,
     "newsmtsc": newsmtsc.SPLITS,
     "directed-sentiment": directed_sentiment.SPLITS,
@@ -51,6 +54,7 @@ SPLITS: dict[str, tuple[str, ...]] = {
 _MODULES = {
     "polnear": polnear,
     "polnear-stance": polnear_stance,
+    "polnear-speakers": polnear_speakers,
     "news-stance": news_stance,
     "newsmtsc": newsmtsc,
     "directed-sentiment": directed_sentiment,
@@ -62,6 +66,7 @@ _MODULES = {
 FOLDERS: dict[str, str] = {
     "polnear": "polnear",
     "polnear-stance": "polnear",  # the text; the labels are in eval/stance_labels
+    "polnear-speakers": "polnear",  # the text; the labels are in eval/speaker_labels
     "news-stance": ".",  # the texts of several sets; the labels are in eval/stance_labels
     "newsmtsc": "newsmtsc",
     "directed-sentiment": "directed-sentiment",
