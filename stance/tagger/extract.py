@@ -9,6 +9,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Token
 
+from stance.extraction.cues import is_reporting_verb, source_tokens, subject_of
 from stance.extraction.rules import Attribution, find_attributions
 from stance.kinds import kind_from_marks
 from stance.tagger.decode import TaggedQuote, group_spans, without_fragments
@@ -24,18 +25,32 @@ def _tokens(doc: Doc, spans: list[tuple[int, int]]) -> list[Token]:
     return out
 
 
+def _parse_source(cue_head: Token | None, content: list[Token]) -> list[Token]:
+    """The speaker the parse gives a quote the tagger found no source for: the subject of its
+    cue verb, else of the reporting verb its content hangs on ('Trump said [that …]')."""
+    verb = cue_head if cue_head is not None and cue_head.pos_ in ("VERB", "AUX") else None
+    if verb is None and content:
+        inside = {t.i for t in content}
+        heads = [t.head for t in content if t.head.i not in inside]
+        verb = next((h for h in heads if is_reporting_verb(h)), None)
+    head = subject_of(verb) if verb is not None else None
+    return source_tokens(head) if head is not None else []
+
+
 def to_attribution(doc: Doc, quote: TaggedQuote, text: str | None = None) -> Attribution:
     """The quote on the parse; `text` is doc.text, which spaCy rebuilds from all tokens at each
     read, so a caller with many quotes of one article passes it in."""
     text = doc.text if text is None else text
     cue_tokens = _tokens(doc, quote.cue)
     verbs = [t for t in cue_tokens if t.pos_ in ("VERB", "AUX")]
+    cue_head = verbs[-1] if verbs else (cue_tokens[0] if cue_tokens else None)
+    source = _tokens(doc, quote.source) or _parse_source(cue_head, _tokens(doc, quote.content))
     return Attribution(
         content=list(quote.content),
         kind=kind_from_marks(text, quote.content),
         # The verb lets the target stage find the cue's object ('criticized the CSTO').
-        cue_head=verbs[-1] if verbs else (cue_tokens[0] if cue_tokens else None),
-        source_tokens=_tokens(doc, quote.source),
+        cue_head=cue_head,
+        source_tokens=source,
         cue_spans=list(quote.cue),
     )
 
