@@ -110,13 +110,15 @@ def evaluate(
     pred2: str | Path | list[Article] | None = None,
     bootstrap: int = 1000,
     seed: int = 0,
+    convention: str = "quotes",
 ) -> dict[str, float | None]:
     """The figures of `stance eval GOLD PRED [PRED2] --json`, as the same flat dict: span, speaker,
     target and stance scores with 95% bootstrap intervals (``bootstrap`` resamples of the
     articles, 0 for none), and with ``pred2`` both sides (``pred1.``/``pred2.``) and the paired
     test (``paired.<metric>.delta``/``.p``). Files or lists of Articles; keys in
-    docs/evaluation.md. Raises RecordError or stance.evaluation.EvaluationError."""
+    docs/evaluation.md; ``convention="spans"`` scores every contiguous span on its own. Raises
+    RecordError or stance.evaluation.EvaluationError."""
     from stance.evaluation import run
     from stance.evaluation.report import flat_json
 
-    return flat_json(*run(gold, [p for p in (pred, pred2) if p is not None], bootstrap, seed))
+    return flat_json(*run(gold, [p for p in (pred, pred2) if p is not None], bootstrap, seed, convention))

@@ -586,6 +586,13 @@ def evaluate(
     report: Annotated[Path | None, typer.Option(help="Also write the Markdown report to this file.")] = None,
     bootstrap: Annotated[int, typer.Option(help="Bootstrap resamples of the articles (0: none).")] = 1000,
     seed: Annotated[int, typer.Option(help="Seed of the bootstrap.")] = 0,
+    convention: Annotated[
+        str,
+        typer.Option(
+            help="How span layers are counted: quotes (each quote's spans as one item) or spans "
+            "(every contiguous span on its own, trimmed of spaces and punctuation)."
+        ),
+    ] = "quotes",
 ) -> None:
     """Score predictions against gold: spans, speakers, targets and stance (docs/evaluation.md)."""
     from stance import evaluation
@@ -594,8 +601,8 @@ def evaluate(
     try:
         # The same computation as stance.evaluate(), which returns the --json figures.
         predictions: list[str | Path | list[Article]] = [p for p in (pred, pred2) if p is not None]
-        evaluations, paired = evaluation.run(gold, predictions, bootstrap, seed)
-    except (OSError, RecordError, evaluation.EvaluationError) as err:
+        evaluations, paired = evaluation.run(gold, predictions, bootstrap, seed, convention)
+    except (OSError, RecordError, evaluation.EvaluationError, ValueError) as err:
         raise _fail(str(err)) from None
     text = eval_report.markdown(evaluations, paired)
     if report is not None:

@@ -65,6 +65,19 @@ def test_discontinuous_spans():
     assert score(gold, [quote("eight nine", "five six seven", kind="indirect")])["content.exact.f1"] == 1.0
 
 
+def test_spans_convention_scores_each_contiguous_span_on_its_own():
+    # Gold: one quote in two pieces; the prediction gets the first piece only.
+    gold = [quote("five six seven", "eight nine", kind="indirect")]
+    pred = [quote("five six seven", kind="indirect")]
+    both = ([Article("a", TEXT, quotes=gold)], [Article("a", TEXT, quotes=pred)])
+    quotes = evaluate(*both, samples=0).scores
+    spans = evaluate(*both, samples=0, convention="spans").scores
+    assert (quotes["content.exact.p"], quotes["content.exact.r"]) == (0.0, 0.0)
+    assert (spans["content.exact.p"], spans["content.exact.r"]) == (1.0, 0.5)
+    with pytest.raises(ValueError, match="unknown convention"):
+        evaluate(*both, samples=0, convention="tokens")
+
+
 def test_spans_with_only_punctuation_between_are_one_span():
     text = '"One. Two," she said. "Three."'
     joined = [span_of(text, "One. Two,")]

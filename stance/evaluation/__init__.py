@@ -23,6 +23,7 @@ class Evaluation:
     rows: list[Counter]
     scores: dict[str, float]
     intervals: dict[str, tuple[float, float]] = field(default_factory=dict)
+    convention: str = "quotes"  # how span layers were counted (metrics.CONVENTIONS)
 
     @property
     def counts(self) -> Counter:
@@ -62,11 +63,17 @@ def pair_articles(
 
 
 def evaluate(
-    gold: list[Article], pred: list[Article], name: str = "predictions", samples: int = 1000, seed: int = 0
+    gold: list[Article],
+    pred: list[Article],
+    name: str = "predictions",
+    samples: int = 1000,
+    seed: int = 0,
+    convention: str = "quotes",
 ) -> Evaluation:
-    """Score predictions against gold, with bootstrap intervals over articles (samples=0: none)."""
-    rows = [article_counts(g, p) for g, p in pair_articles(gold, pred, name)]
-    result = Evaluation(name, rows, summarize(total_counts(rows)))
+    """Score predictions against gold, with bootstrap intervals over articles (samples=0: none);
+    ``convention`` ("quotes" or "spans") says how span layers are counted (docs/evaluation.md)."""
+    rows = [article_counts(g, p, convention) for g, p in pair_articles(gold, pred, name)]
+    result = Evaluation(name, rows, summarize(total_counts(rows)), convention=convention)
     result.intervals = confidence_intervals(rows, samples, seed)
     return result
 
@@ -90,6 +97,7 @@ def run(
     predictions: list[str | Path | list[Article]],
     samples: int = 1000,
     seed: int = 0,
+    convention: str = "quotes",
 ) -> tuple[list[Evaluation], dict[str, dict[str, float]] | None]:
     """What `stance eval` computes: each prediction (a .jsonl path or Articles; one or two) scored
     against gold, and the paired test when there are two. RecordError for an empty or unreadable
@@ -102,7 +110,9 @@ def run(
     sides = [_records(p) for p in predictions]
     if not sides or not any(articles for _, _, articles in sides):
         raise RecordError(f"{sides[0][0] if sides else 'predictions'}: no records to score")
-    evaluations = [evaluate(gold_articles, articles, name, samples, seed) for _, name, articles in sides]
+    evaluations = [
+        evaluate(gold_articles, articles, name, samples, seed, convention) for _, name, articles in sides
+    ]
     paired = compare(*evaluations, samples, seed) if len(evaluations) == 2 else None
     return evaluations, paired
 

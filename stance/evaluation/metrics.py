@@ -26,7 +26,15 @@ def _norm_name(name: str | None) -> str:
     return " ".join(words)
 
 
-def _layer_counts(gold: Article, pred: Article, tokens: Tokens, layer: str, counts: Counter) -> None:
+# How spans are counted: "quotes" scores each quote's (possibly discontinuous) layer as one item;
+# "spans" scores every contiguous span of it on its own (the convention of independent scorers
+# that read a quote interrupted by 'he said' as two pieces).
+CONVENTIONS = ("quotes", "spans")
+
+
+def _layer_counts(
+    gold: Article, pred: Article, tokens: Tokens, layer: str, counts: Counter, convention: str = "quotes"
+) -> None:
     """Exact and overlap counts for one layer (content, source or cue) of one article."""
 
     def items(article: Article) -> dict[tuple[Span, ...], str]:
@@ -34,8 +42,10 @@ def _layer_counts(gold: Article, pred: Article, tokens: Tokens, layer: str, coun
         out: dict[tuple[Span, ...], str] = {}
         for q in article.quotes:
             key = exact_key(article.text, getattr(q, layer))
-            if key is not None:
-                out.setdefault(key, q.kind)
+            if key is None:
+                continue
+            for item in [key] if convention == "quotes" else [(piece,) for piece in key]:
+                out.setdefault(item, q.kind)
         return out
 
     g_items, p_items = items(gold), items(pred)
@@ -101,15 +111,17 @@ def _match_targets(gold: Quote, pred: Quote) -> list[tuple[int, int]]:
     return pairs
 
 
-def article_counts(gold: Article, pred: Article) -> Counter:
-    """All additive counts for one article."""
+def article_counts(gold: Article, pred: Article, convention: str = "quotes") -> Counter:
+    """All additive counts for one article; ``convention`` says how span layers are counted."""
+    if convention not in CONVENTIONS:
+        raise ValueError(f"unknown convention {convention!r}: choose one of {', '.join(CONVENTIONS)}")
     counts: Counter = Counter()
     tokens = Tokens(gold.text)
     counts["n_articles"] = 1
     counts["n_gold_quotes"] = len(gold.quotes)
     counts["n_pred_quotes"] = len(pred.quotes)
     for layer in LAYERS:
-        _layer_counts(gold, pred, tokens, layer, counts)
+        _layer_counts(gold, pred, tokens, layer, counts, convention)
 
     matched = match_quotes(gold.quotes, pred.quotes, tokens)
     counts["quotes.matched"] += len(matched)

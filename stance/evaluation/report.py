@@ -53,9 +53,11 @@ def markdown(evs: list[Evaluation], paired: dict[str, dict[str, float]] | None =
     sep = "|---" * (len(evs) + 1 + bool(paired)) + "|"
     lines = [f"# Evaluation: {' vs '.join(names)}", ""]
     first = evs[0].scores
+    spans = evs[0].convention == "spans"
     lines += [
         f"{int(first['n_articles'])} articles, {int(first['n_gold_quotes'])} gold quotes; "
-        + "; ".join(f"{ev.name}: {int(ev.scores['n_pred_quotes'])} predicted quotes" for ev in evs),
+        + "; ".join(f"{ev.name}: {int(ev.scores['n_pred_quotes'])} predicted quotes" for ev in evs)
+        + ("; every contiguous span scored on its own (--convention spans)" if spans else ""),
         "",
         "## Headline (percent, 95% bootstrap interval over articles)",
         "",
