@@ -38,7 +38,9 @@ def kinds() -> dict[tuple, str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("gold", type=Path)
     parser.add_argument("--errors", action="store_true", help="print every wrong speaker")
     args = parser.parse_args()

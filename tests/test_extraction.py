@@ -233,3 +233,90 @@ def test_reported_clause_stops_at_the_writers_next_clause(quotes_of):
     text = "The agency said that prices rose but that supply was stable."
     q = only_quote(quotes_of(text))
     assert q.content == [span_of(text, "that prices rose but that supply was stable")]
+
+
+# --- issue 14: the attribution patterns news uses, each on a sentence the team wrote ---------
+
+
+def test_colon_introduction_then_a_paragraph_closed_by_he_added(quotes_of):
+    text = (
+        'Hugh Hill, a doctor at the clinic, said: "They need medicine now."\n\n'
+        '"If they don\'t get it, they\'ll die," he added.'
+    )
+    art = quotes_of(text)
+    contents = [art.span_text(q.content) for q in art.quotes]
+    assert contents == ["They need medicine now.", "If they don't get it, they'll die,"]
+    assert [q.speaker for q in art.quotes] == ["Hugh Hill", "Hugh Hill"]
+
+
+def test_dash_attributions_with_hyphens(quotes_of):
+    for text in ('"We will act on this quickly." -Commissioner Geoffrey Starks',
+                 '"We will act on this quickly," -- Commissioner Geoffrey Starks'):
+        assert only_quote(quotes_of(text)).speaker == "Geoffrey Starks"
+
+
+def test_from_name_colon_introduces_the_next_paragraph(quotes_of):
+    text = (
+        "The agency released two statements.\n\nAnd from Chairwoman Jessica Rosenworcel:\n\n"
+        '"This vote restores the rules."'
+    )
+    q = only_quote(quotes_of(text))
+    assert (q.speaker, q.kind) == ("Jessica Rosenworcel", "direct")
+
+
+def test_naming_verbs_make_a_mixed_quote_of_the_subject(quotes_of):
+    cases = {
+        'Senator Ann Baker called the tax deal "a giveaway to the rich" on Monday.': (
+            'the tax deal "a giveaway to the rich"', "Ann Baker"),
+        'Critics dubbed the plan "a tax on the poor."': ('the plan "a tax on the poor."', "Critics"),
+        'Mayor Tom Reed described the deal as "a win for every family."': (
+            'the deal as "a win for every family."', "Tom Reed"),
+        'Baker accused the company of "lying to its customers for years."': (
+            'the company of "lying to its customers for years."', "Baker"),
+        'The plan was drafted by Mark Cole, whom Baker called "the worst budget chief in history."': (
+            "the worst budget chief in history.", "Baker"),
+    }
+    for text, (content, speaker) in cases.items():
+        art = quotes_of(text)
+        q = only_quote(art)
+        assert (art.span_text(q.content), q.speaker, q.kind) == (content, speaker, "mixed"), text
+
+
+def test_statements_and_tweets_printed_as_their_own_paragraph(quotes_of):
+    for text, speaker in (
+        ('Baker wrote on Twitter:\n\n"The vote tonight is a disgrace."', "Baker"),
+        ('The ministry said in a statement:\n\n"The clinics will reopen on Monday."', "ministry"),
+    ):
+        assert only_quote(quotes_of(text)).speaker == speaker
+
+
+def test_absent_speech_is_not_a_quote(extractor):
+    from stance.extraction.cues import is_absent_speech
+
+    for text, verb, absent in (
+        ("Putin has not commented on the decision.", "commented", True),
+        ("A spokesman declined to comment on the report.", "declined", True),
+        ("A spokesman declined to comment on the report.", "comment", True),
+        ("Putin commented on the decision at length.", "commented", False),
+        ("The senators have not said when they would vote.", "said", False),
+    ):
+        doc = extractor.nlp(text)
+        tok = next(t for t in doc if t.text == verb)
+        assert is_absent_speech(tok) is absent, text
+
+
+def test_tagged_headlines_and_absent_speech_are_dropped(extractor):
+    from stance.extraction.rules import Attribution
+    from stance.tagger.extract import is_quote
+
+    for headline, kept in (("Novo Nordisk delays decision on obesity injection", False),
+                           ("Poll: Wealthy voters abandon the party", True)):
+        text = f"{headline}\n\nThe company said on Tuesday that it would wait."
+        assert is_quote(text, Attribution([(0, len(headline))], "indirect")) is kept
+        assert is_quote(text, Attribution([(len(headline) + 2, len(text))], "indirect"))  # not the headline
+    text = "Putin has not commented on the decision."
+    doc = extractor.nlp(text)
+    verb = next(t for t in doc if t.text == "commented")
+    content = (text.index("the decision"), len(text) - 1)
+    cue = [(verb.idx, verb.idx + len(verb.text))]
+    assert not is_quote(text, Attribution([content], "indirect", verb, [doc[0]], cue_spans=cue))

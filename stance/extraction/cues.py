@@ -39,6 +39,23 @@ def is_reporting_verb(token: Token) -> bool:
     return True
 
 
+# 'has not commented on the decision', 'declined to comment': speech that did not happen reports
+# no words. ('has not said when', 'refuses to discuss' stay quotes: PolNeAR annotates them.)
+_ABSENT_SPEECH = frozenset("comment respond reply elaborate".split())
+_REFUSALS = frozenset("decline refuse".split())
+
+
+def is_absent_speech(verb: Token) -> bool:
+    """Whether a cue verb says that nothing was said: negated, refused or declined."""
+    lemma = verb.lemma_.lower()
+    if lemma in _REFUSALS:
+        return any(c.dep_ == "xcomp" and c.lemma_.lower() in _ABSENT_SPEECH for c in verb.children)
+    if lemma not in _ABSENT_SPEECH:
+        return False
+    negated = any(c.dep_ == "neg" for c in verb.children)
+    return negated or (verb.dep_ == "xcomp" and verb.head.lemma_.lower() in _REFUSALS)
+
+
 def cue_tokens(verb: Token) -> list[Token]:
     """The verb with its auxiliaries, negation and particle: 'has not denied', 'pointed out'."""
     parts = [verb] + [c for c in verb.children if c.dep_ in ("aux", "auxpass", "neg", "prt")]

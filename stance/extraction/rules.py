@@ -32,6 +32,10 @@ FLOATING_MAX_GAP = 800
 # room for a title and an appositive ('…," Scott Pruitt, the attorney general of Oklahoma, said').
 AFTER_WINDOW = 25
 DASHES = "―—–"
+# Verbs that name or brand something with the words in quotation marks, and the dependency path
+# from the fragment up to them ('called the deal "a giveaway"': oprd; 'of "lying"': pcomp, prep).
+NAMING_VERBS = frozenset("call dub describe label brand term accuse deride denounce characterize".split())
+_NAMED_DEPS = frozenset("oprd pobj pcomp prep dobj attr xcomp".split())
 _SENTENCE_END = re.compile(r"[.!?][\"”’']*\s+")
 # A speaker label opening a paragraph: 'WALLACE: …', 'Sen. Warren: …' (up to four words).
 _LABEL = re.compile(r"[ \t]*((?:[A-Z][\w.'’-]*[ \t]+){0,3}[A-Z][\w.'’-]*)[ \t]*:[ \t]+(\S)")
@@ -51,6 +55,9 @@ class Attribution:
     source_tokens: list[Token] = field(default_factory=list)
     passages: list[QuotedPassage] = field(default_factory=list)
     cue_spans: list[Span] | None = None  # set where a tagger, not the parse, marked the cue
+    # Found from a naming verb ('called the deal "a giveaway"'): where the tagger reads the same
+    # words, its reading stands instead.
+    weak: bool = False
 
     @property
     def start(self) -> int:
@@ -195,9 +202,10 @@ def _before_cue(art: _Article, passage: QuotedPassage, prev_close: int) -> Token
 
 
 def _dash_source(art: _Article, passage: QuotedPassage) -> tuple[Token, list[Token]] | None:
-    """'"…" ― Carla Sanchez': a name after a dash that follows the closing mark."""
+    """'"…" ― Carla Sanchez', '"…" -Commissioner Geoffrey Starks', '"…" -- Sanchez': a name
+    after a dash (or one or two hyphens) that follows the closing mark."""
     at = art.first_non_space(passage.end, " \t")
-    if at == len(art.text) or art.text[at] not in DASHES:
+    if at == len(art.text) or art.text[at] not in DASHES + "-":
         return None
     dash = art.token_at(at)
     name: list[Token] = []
@@ -207,6 +215,40 @@ def _dash_source(art: _Article, passage: QuotedPassage) -> tuple[Token, list[Tok
         elif not tok.is_space:
             break
     return (dash, name) if name else None
+
+
+def _from_source(art: _Article, passage: QuotedPassage) -> tuple[Token, list[Token]] | None:
+    """'And from Chairwoman Rosenworcel: "…"': a name after 'from' that ends the lead with a colon."""
+    lead_end = art.last_non_space(passage.open)
+    if lead_end is None or art.text[lead_end] != ":":
+        return None
+    colon = art.token_at(lead_end)
+    name: list[Token] = []
+    for tok in reversed(list(colon.sent)[: colon.i - colon.sent.start]):
+        if tok.pos_ == "PROPN" or tok.ent_type_ in ("PERSON", "ORG"):
+            name.insert(0, tok)
+        elif tok.lower_ == "from" and name:
+            return colon, name
+        else:
+            return None
+    return None
+
+
+def _named_by(art: _Article, passage: QuotedPassage) -> Token | None:
+    """The naming verb whose object a quoted fragment is: 'called the deal "a giveaway"', 'whom
+    he called "…"', 'described it as "…"', 'accused the firm of "…"'."""
+    span = art.doc.char_span(*passage.content, alignment_mode="expand")
+    if span is None:
+        return None
+    inside = {t.i for t in span}
+    tok = next((t for t in span if t.head.i not in inside and not t.is_punct), None)
+    for _ in range(4):
+        if tok is None or tok.dep_ not in _NAMED_DEPS or tok.head.i == tok.i:
+            return None
+        tok = tok.head
+        if tok.pos_ == "VERB":
+            return tok if tok.lemma_.lower() in NAMING_VERBS else None
+    return None
 
 
 def _attribute_passages(art: _Article, passages: list[QuotedPassage]) -> list[Attribution]:
@@ -231,9 +273,20 @@ def _attribute_passages(art: _Article, passages: list[QuotedPassage]) -> list[At
         else:
             verb = _before_cue(art, passage, prev_close)
         if verb is None:
-            dashed = _dash_source(art, passage)
+            dashed = _dash_source(art, passage) or _from_source(art, passage)
             if dashed is not None:
                 found.append(Attribution([content], kind, dashed[0], dashed[1], passages=[passage]))
+                continue
+            named = _named_by(art, passage)
+            if named is not None:
+                # A fragment the subject named something with: a mixed quote from the verb's
+                # object on ('called [the deal "a giveaway"]'), as PolNeAR marks it.
+                after = [c for c in named.children if c.dep_ == "prt" and c.i > named.i]
+                start = art.doc[max([named.i, *(c.i for c in after)]) + 1].idx
+                span = (start, passage.end) if start < passage.open else content
+                found.append(
+                    Attribution([span], "mixed", named, _speaker_of(named), passages=[passage], weak=True)
+                )
             continue
         last = found[-1] if found else None
         same_verb = last is not None and last.cue_head is not None and last.cue_head.i == verb.i

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Token
 
-from stance.extraction.cues import is_reporting_verb, source_tokens, subject_of
+from stance.extraction.cues import is_absent_speech, is_reporting_verb, source_tokens, subject_of
 from stance.extraction.rules import Attribution, find_attributions
 from stance.kinds import kind_from_marks
 from stance.tagger.decode import TaggedQuote, group_spans, without_fragments
@@ -55,11 +55,27 @@ def to_attribution(doc: Doc, quote: TaggedQuote, text: str | None = None) -> Att
     )
 
 
+def is_quote(text: str, att: Attribution) -> bool:
+    """Whether a tagged span is a quote: not speech that did not happen ('has not commented on
+    the decision'), not a headline (a first line with neither cue nor source)."""
+    if att.cue_head is not None and att.cue_head.pos_ in ("VERB", "AUX") and is_absent_speech(att.cue_head):
+        return False
+    if not att.cue and not att.source_tokens:
+        # A headline that attributes ('Poll: …', 'Trump Is Right, ‘…’') has a colon or marks.
+        first_break = text.find("\n")
+        headline = text[:first_break] if first_break > 0 else ""
+        return att.start >= len(headline) or any(c in headline for c in ':"“”‘’\'')
+    return True
+
+
 def combine(text: str, marked: list[Attribution], tagged: list[Attribution]) -> list[Attribution]:
     """Quotation marks are near-certain evidence: the rules' direct and mixed quotes stand, and the
     tagger adds the quotes that do not overlap them, nor run into them as a fragment ('told
     reporters' before the rules' 'that …')."""
-    kept = [a for a in marked if a.passages]
+    def read_by_tagger(att: Attribution) -> bool:
+        return any(s < e2 and s2 < e for t in tagged for s, e in t.content for s2, e2 in att.content)
+
+    kept = [a for a in marked if a.passages and not (a.weak and read_by_tagger(a))]
     taken = sorted((s, e) for a in kept for s, e in a.content)
     starts = [s for s, _ in taken]
     reach = list(accumulate((e for _, e in taken), max))  # the furthest end of taken[: i + 1]
@@ -92,5 +108,6 @@ class TaggerExtractor:
         texts = [d.text for d in docs]  # read once: spaCy joins every token's text at each read
         for doc, text, spans in zip(docs, texts, self.tagger.tag(texts), strict=True):
             tagged = [to_attribution(doc, q, text) for q in group_spans(text, spans)]
+            tagged = [a for a in tagged if is_quote(text, a)]
             out.append(combine(text, find_attributions(doc), tagged) if self.with_rules else tagged)
         return out
