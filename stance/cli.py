@@ -178,6 +178,16 @@ Device = Annotated[
     str,
     typer.Option(help="Where the tagger and stance models run: auto (the GPU if torch sees one), cpu, cuda."),
 ]
+MinConfidence = Annotated[
+    float,
+    typer.Option(
+        "--min-confidence",
+        min=0.0,
+        max=1.0,
+        help="Keep only quotes whose confidence (the tagger's, calibrated on PolNeAR dev: the chance "
+        "the quote is real) is at least this; trades recall for precision (eval/RESULTS.md).",
+    ),
+]
 Int8 = Annotated[
     bool,
     typer.Option(
@@ -329,6 +339,7 @@ def _extraction(
     engine: str = "local",
     ray_address: str | None = None,
     verbose: bool = False,
+    min_confidence: float = 0.0,
 ) -> Callable[[], Process | CollectionEngine]:
     """What `extract` and `label` run; options are checked now, models load when it is called."""
     import importlib.util
@@ -345,6 +356,8 @@ def _extraction(
         raise _fail(f"unknown extractor {extractor_name!r}: choose one of {', '.join(EXTRACTOR_NAMES)}")
     if device not in DEVICES:
         raise _fail(f"unknown device {device!r}: choose one of {', '.join(DEVICES)}")
+    if min_confidence > 0 and not extractor_name.startswith("tagger"):
+        raise _fail("--min-confidence reads the tagger's confidence: use --extractor tagger or tagger+rules")
     for folder, what in ((model, "quote tagger"), (stance_model, "stance model")):
         if folder is not None and not folder.is_dir():
             raise _fail(f"{folder}: no {what} here (no such folder)")
@@ -362,6 +375,7 @@ def _extraction(
         options = PipelineOptions(
             str(targets) if targets else None, stance, spacy_model, extractor_name,
             str(model) if model else None, str(stance_model) if stance_model else None, device, int8,
+            min_confidence,
         )  # fmt: skip
         if engine == "ray":
             from stance.ray_engine import RayEngine
@@ -394,6 +408,7 @@ def extract(
     workers: Workers = None,
     device: Device = "auto",
     int8: Int8 = False,
+    min_confidence: MinConfidence = 0.0,
     engine: Engine = "local",
     ray_address: RayAddress = None,
     resume: Resume = False,
@@ -404,7 +419,7 @@ def extract(
     """Find quotes, cues, sources, canonical speakers and organization targets (stance left null)."""
     prepare = _extraction(
         targets, spacy_model, extractor_name, model, workers=workers, device=device, int8=int8,
-        engine=engine, ray_address=ray_address, verbose=verbose,
+        engine=engine, ray_address=ray_address, verbose=verbose, min_confidence=min_confidence,
     )  # fmt: skip
     _run(
         inputs, output, prepare, text_column=text_column, id_column=id_column, split=split,
@@ -427,6 +442,7 @@ def label(
     workers: Workers = None,
     device: Device = "auto",
     int8: Int8 = False,
+    min_confidence: MinConfidence = 0.0,
     engine: Engine = "local",
     ray_address: RayAddress = None,
     resume: Resume = False,
@@ -438,7 +454,7 @@ def label(
     prepare = _extraction(
         targets, spacy_model, extractor_name, model, stance=True, stance_model=stance_model,
         workers=workers, device=device, int8=int8, engine=engine, ray_address=ray_address,
-        verbose=verbose,
+        verbose=verbose, min_confidence=min_confidence,
     )  # fmt: skip
     _run(
         inputs, output, prepare, text_column=text_column, id_column=id_column, split=split,

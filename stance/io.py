@@ -43,6 +43,7 @@ _TABLE_COLUMNS = (
     "cue",
     "content",
     "content_spans",
+    "confidence",
     "target",
     "target_mentions",
     "stance",
@@ -50,7 +51,7 @@ _TABLE_COLUMNS = (
     "score_supportive",
     "score_neutral",
 )
-_TARGET_COLUMNS = _TABLE_COLUMNS[8:]  # empty for a quote without targets
+_TARGET_COLUMNS = _TABLE_COLUMNS[_TABLE_COLUMNS.index("target") :]  # empty for a quote without targets
 TABLE_COLUMNS = _TABLE_COLUMNS  # the flat view's columns, for tables built outside this module
 _SCORE_LABELS = ("critical", "supportive", "neutral")
 _PARQUET_BATCH = 1000
@@ -905,6 +906,7 @@ def table_rows(article: Article) -> Iterator[dict[str, Any]]:
             "cue": article.span_text(quote.cue),
             "content": article.span_text(quote.content),
             "content_spans": json.dumps([list(s) for s in quote.content]),
+            "confidence": quote.confidence,
         }
         if not quote.targets:
             yield {**base, **dict.fromkeys(_TARGET_COLUMNS)}
@@ -1012,7 +1014,8 @@ class ArticleWriter:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        types = {"quote": pa.int64(), **{f"score_{label}": pa.float64() for label in _SCORE_LABELS}}
+        scores = {f"score_{label}": pa.float64() for label in _SCORE_LABELS}
+        types = {"quote": pa.int64(), "confidence": pa.float64(), **scores}
         schema = pa.schema([pa.field(c, types.get(c, pa.string())) for c in columns])
         with pq.ParquetWriter(path, schema) as writer:
             batch: list[dict[str, Any]] = []

@@ -78,6 +78,7 @@ def build_quotes(doc: Doc, attributions: list[Attribution], targets: TargetList 
                 speaker=speaker,
                 kind=att.kind,
                 targets=[Target(name, sorted(mentions)) for name, mentions in found.items()],
+                confidence=att.confidence,
             )
         )
     return quotes
@@ -121,6 +122,8 @@ class Extractor:
         # Parse the next batch in a thread while this one is tagged (off: one stage at a time,
         # for timing each stage).
         self.prefetch = True
+        # Quotes the tagger is less sure of than this are left out (a tagger's confidence only).
+        self.min_confidence = 0.0
 
     def _parse(
         self, arts: list[Article], batch_size: int, on_error: Callable[[str], None] | None
@@ -186,6 +189,8 @@ class Extractor:
         for i, (doc, article) in enumerate(batch):
             try:
                 attributions = found[i] if found is not None else self.find([doc])[0]
+                if self.min_confidence:
+                    attributions = [a for a in attributions if (a.confidence or 0.0) >= self.min_confidence]
                 article.quotes = build_quotes(doc, attributions, self.targets)
             except Exception as err:  # one broken article must not lose the others' results
                 if on_error is None:
@@ -234,6 +239,7 @@ class Pipeline:
         batch_size: int = 8,
         device: str = "auto",
         int8: bool = False,
+        min_confidence: float = 0.0,
     ) -> None:
         from stance.encoder import resolve_device
 
@@ -247,10 +253,13 @@ class Pipeline:
 
             classifier = StanceClassifier.load(stance_model, on, int8)
         self.extractor = Extractor(spacy_model, targets, extractor, tagger_model, classifier, on, int8)
+        self.extractor.min_confidence = min_confidence
         self.batch_size = batch_size
         self.options = {"stance": stance, "spacy_model": spacy_model, "extractor": extractor, "device": on}
         if int8:
             self.options["int8"] = True
+        if min_confidence:
+            self.options["min_confidence"] = min_confidence
 
     def __repr__(self) -> str:
         options = ", ".join(f"{k}={v!r}" for k, v in self.options.items())

@@ -49,6 +49,8 @@ class Quote:
     speaker: str | None = None
     kind: str = "direct"
     targets: list[Target] = field(default_factory=list)
+    # The extractor's calibrated probability that this is a quote (the tagger's; None without one).
+    confidence: float | None = None
 
     @property
     def start(self) -> int:
@@ -59,7 +61,7 @@ class Quote:
         return max(e for _, e in self.content)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "content": [list(s) for s in self.content],
             "cue": [list(s) for s in self.cue],
             "source": [list(s) for s in self.source],
@@ -67,6 +69,9 @@ class Quote:
             "kind": self.kind,
             "targets": [t.to_dict() for t in self.targets],
         }
+        if self.confidence is not None:
+            out["confidence"] = round(self.confidence, 4)
+        return out
 
 
 @dataclass
@@ -155,6 +160,11 @@ def _quote_from_dict(d: dict[str, Any], text: str, where: str) -> Quote:
     if kind not in KINDS:
         raise RecordError(f"{where}: kind {kind!r} is not one of {', '.join(KINDS)}")
     speaker = d.get("speaker")
+    confidence = d.get("confidence")
+    if confidence is not None and (
+        isinstance(confidence, bool) or not isinstance(confidence, (int, float)) or not 0 <= confidence <= 1
+    ):
+        raise RecordError(f"{where}: confidence {confidence!r} is not a number from 0 to 1")
     return Quote(
         content=content,
         cue=_spans(d.get("cue"), text, f"{where} cue"),
@@ -162,6 +172,7 @@ def _quote_from_dict(d: dict[str, Any], text: str, where: str) -> Quote:
         speaker=speaker if isinstance(speaker, str) else None,
         kind=kind,
         targets=[_target_from_dict(t, text, where) for t in _list(d.get("targets"), f"{where}: 'targets'")],
+        confidence=None if confidence is None else float(confidence),
     )
 
 

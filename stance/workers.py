@@ -40,6 +40,7 @@ class PipelineOptions:
     stance_model: str | None = None
     device: str = "auto"
     int8: bool = False
+    min_confidence: float = 0.0
 
     def pipeline(self, targets=None):  # (TargetList | None) -> stance.Pipeline (imports spaCy)
         """The pipeline; `targets`, when given, is the target list already read from `self.targets`."""

@@ -180,3 +180,12 @@ def test_classify_fills_gold_targets_and_keeps_the_rest(tmp_path):
     assert [[q.content for q in a.quotes] for a in read_records(out)] == [
         [q.content for q in a.quotes] for a in gold
     ]
+
+
+def test_min_confidence_needs_the_tagger(tmp_path):
+    out = tmp_path / "out.jsonl"
+    args = ["extract", str(ROOT / "examples"), "-o", str(out), "--extractor", "rules"]
+    args += ["--min-confidence", "0.5"]
+    result = runner.invoke(app, args)
+    assert result.exit_code != 0 and "--min-confidence reads the tagger's confidence" in result.output
+    assert not out.exists()

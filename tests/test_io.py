@@ -27,6 +27,7 @@ COLUMNS = [
     "cue",
     "content",
     "content_spans",
+    "confidence",
     "target",
     "target_mentions",
     "stance",
@@ -446,6 +447,7 @@ EXPECTED_ROWS = [
         "cue": "said",
         "content": "NATO is a threat, and the EU too.",
         "content_spans": "[[13, 46]]",
+        "confidence": None,
         "target": "NATO",
         "target_mentions": "[[13, 17]]",
         "stance": "critical",
@@ -462,6 +464,7 @@ EXPECTED_ROWS = [
         "cue": "said",
         "content": "NATO is a threat, and the EU too.",
         "content_spans": "[[13, 46]]",
+        "confidence": None,
         "target": "European Union",
         "target_mentions": "[[39, 41]]",
         "stance": None,
@@ -478,6 +481,7 @@ EXPECTED_ROWS = [
         "cue": "praised",
         "content": "the UN",
         "content_spans": "[[74, 80]]",
+        "confidence": None,
         "target": None,
         "target_mentions": None,
         "stance": None,
@@ -494,6 +498,7 @@ EXPECTED_ROWS = [
         "cue": "",
         "content": "Peskov … said",
         "content_spans": "[[0, 6], [7, 11]]",
+        "confidence": None,
         "target": "United Nations",
         "target_mentions": "[[78, 80]]",
         "stance": None,
@@ -744,3 +749,17 @@ def test_a_target_with_an_empty_mention_span_is_a_record_error():
         article_from_dict(record)
     with pytest.raises(RecordError, match="'quotes' must be a list"):
         article_from_dict({"text": "x", "quotes": 5})
+
+
+def test_a_quote_confidence_round_trips_and_a_bad_one_is_named():
+    from stance.records import RecordError, article_from_dict
+
+    record = {"id": "a", "text": "He said it.", "quotes": [{"content": [[3, 10]], "confidence": 0.8125}]}
+    article = article_from_dict(record)
+    assert article.quotes[0].confidence == 0.8125
+    assert article.to_dict()["quotes"][0]["confidence"] == 0.8125
+    plain = article_from_dict({**record, "quotes": [{"content": [[3, 10]]}]})
+    assert "confidence" not in plain.to_dict()["quotes"][0]
+    for bad in (1.5, "high", True):
+        with pytest.raises(RecordError, match="confidence"):
+            article_from_dict({**record, "quotes": [{"content": [[3, 10]], "confidence": bad}]})

@@ -160,6 +160,38 @@ def test_shipped_tagger_finds_quotes_offline(monkeypatch):
     )
 
 
+@SHIPPED
+def test_every_tagged_quote_has_a_confidence_and_min_confidence_keeps_the_surer_ones(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    from stance.pipeline import Extractor
+    from stance.records import Article
+
+    text = (
+        '"We will not leave the alliance," Prime Minister Nikol Pashinyan said on Monday.\n\n'
+        "Peskov added that talks might perhaps go on, some said, though maybe not.\n\n"
+        "Kremlin spokesman Dmitry Peskov told reporters that the bloc remained necessary for the region."
+    )
+    extractor = Extractor(extractor="tagger+rules")
+    (article,) = extractor([Article("t", text)])
+    confidences = [q.confidence for q in article.quotes]
+    assert confidences and all(c is not None and 0 <= c <= 1 for c in confidences)
+    extractor.min_confidence = sorted(confidences)[len(confidences) // 2] + 1e-9
+    (surer,) = extractor([Article("t", text)])
+    assert [q.confidence for q in surer.quotes] == [c for c in confidences if c >= extractor.min_confidence]
+
+
+def test_content_probabilities_average_the_pieces_inside_the_spans():
+    import numpy
+
+    from stance.tagger.model import ContentProbabilities
+
+    offsets = numpy.array([[0, 3], [4, 7], [8, 11], [11, 11]])
+    probs = ContentProbabilities(offsets, numpy.array([0.2, 0.6, 1.0, 0.0]))
+    assert probs.mean([(0, 7)]) == pytest.approx(0.4)
+    assert probs.mean([(0, 3), (8, 11)]) == pytest.approx(0.6)  # an empty piece is never inside
+    assert probs.mean([(12, 20)]) is None
+
+
 def test_decoding_drops_an_addressee_tagged_as_content():
     text = "Peskov told reporters that the bloc remained necessary."
     spans = [

@@ -39,8 +39,8 @@ def to_dataframe(articles: Iterable[Article], meta: bool = True) -> pd.DataFrame
     frame = pd.DataFrame(rows, columns=[*TABLE_COLUMNS, *meta_keys])
     # Numbers stay numbers even when every value is missing (an empty or unclassified collection).
     frame["quote"] = frame["quote"].astype("int64")
-    for label in STANCES:
-        frame[f"score_{label}"] = frame[f"score_{label}"].astype("float64")
+    for column in ("confidence", *(f"score_{label}" for label in STANCES)):
+        frame[column] = frame[column].astype("float64")
     return frame
 
 

@@ -58,6 +58,7 @@ class Attribution:
     # Found from a naming verb ('called the deal "a giveaway"'): where the tagger reads the same
     # words, its reading stands instead.
     weak: bool = False
+    confidence: float | None = None  # the tagger's calibrated confidence that this is a quote
 
     @property
     def start(self) -> int:

@@ -106,8 +106,11 @@ class TaggerExtractor:
     def __call__(self, docs: list[Doc]) -> list[list[Attribution]]:
         out = []
         texts = [d.text for d in docs]  # read once: spaCy joins every token's text at each read
-        for doc, text, spans in zip(docs, texts, self.tagger.tag(texts), strict=True):
+        for doc, text, (spans, probs) in zip(docs, texts, self.tagger.tag_scored(texts), strict=True):
             tagged = [to_attribution(doc, q, text) for q in group_spans(text, spans)]
             tagged = [a for a in tagged if is_quote(text, a)]
-            out.append(combine(text, find_attributions(doc), tagged) if self.with_rules else tagged)
+            found = combine(text, find_attributions(doc), tagged) if self.with_rules else tagged
+            for att in found:  # the rules' quotes too: the tagger read the same words
+                att.confidence = self.tagger.confidence(probs.mean(att.content))
+            out.append(found)
         return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy
@@ -164,8 +165,11 @@ class QuoteTagger:
         max_length: int = 256,
         overlap: int = 64,
         o_bias: float = 0.0,
+        calibration: dict[str, float] | None = None,
     ):
         self.model = model.eval()
+        # Maps a quote's mean content probability to P(correct) (stance_tagger.json "confidence").
+        self.calibration = calibration
         self.tokenizer = tokenizer
         self.max_length = max_length
         self.overlap = overlap
@@ -202,6 +206,7 @@ class QuoteTagger:
             config.get("max_length", 256),
             config.get("overlap", 64),
             config.get("decoding", {}).get("o_bias", 0.0),
+            config.get("confidence"),
         )
 
     def encode(self, text: str) -> tuple[list[int], list[tuple[int, int]]]:
@@ -294,3 +299,39 @@ class QuoteTagger:
 
     def tag(self, texts: list[str], batch_size: int | None = None) -> list[list[tuple[str, Span]]]:
         return self.decode_many(self.logits(texts, batch_size), texts)
+
+    def tag_scored(
+        self, texts: list[str], batch_size: int | None = None
+    ) -> list[tuple[list[tuple[str, Span]], ContentProbabilities]]:
+        """`tag`, with each text's per-token probabilities of being quote content."""
+        logits = self.logits(texts, batch_size)
+        content = [LABEL_ID["B-CONTENT"], LABEL_ID["I-CONTENT"]]
+        probs = [
+            ContentProbabilities(offsets, scores.softmax(-1)[:, content].sum(-1).numpy())
+            for scores, offsets in logits
+        ]
+        return list(zip(self.decode_many(logits, texts), probs, strict=True))
+
+    def confidence(self, raw: float | None) -> float | None:
+        """A quote's calibrated confidence from its mean content probability (the logistic map
+        fitted on dev by scripts/quote_confidence.py; the raw mean where none is fitted)."""
+        if raw is None or self.calibration is None:
+            return raw
+        a, b = self.calibration["a"], self.calibration["b"]
+        return float(1 / (1 + numpy.exp(-(a * raw + b))))
+
+
+@dataclass
+class ContentProbabilities:
+    """One text's word pieces (character offsets) and the probability of each being content."""
+
+    offsets: numpy.ndarray
+    probs: numpy.ndarray
+
+    def mean(self, spans: list[Span]) -> float | None:
+        """The mean content probability of the pieces inside the spans; None if there are none."""
+        starts, ends = self.offsets[:, 0], self.offsets[:, 1]
+        inside = numpy.zeros(len(starts), dtype=bool)
+        for start, end in spans:
+            inside |= (starts >= start) & (ends <= end) & (ends > starts)
+        return float(self.probs[inside].mean()) if inside.any() else None
