@@ -82,6 +82,8 @@ _OUTPUTS = frozenset(
     "filing submission lawsuit complaint testimony op-ed column essay message email".split()
 )
 _GROUP_DETERMINERS = frozenset("a an another the".split())
+# How many sentences back a pronoun looks for its person (a bound, so long articles stay linear).
+PRONOUN_REACH = 30
 _CLAUSES = frozenset("relcl acl appos advcl cc conj".split())
 
 
@@ -186,14 +188,15 @@ class SpeakerResolver:
         self.people: list[Person] = []
         self._by_key: dict[str, list[Person]] = {}
         self._ent_person: dict[int, Person] = {}  # token index -> the person its entity names
-        passages = find_quoted_passages(doc.text)
+        self.text = doc.text  # read once: spaCy joins every token's text at each read
+        passages = find_quoted_passages(self.text)
         self._quoted = sorted(p.content for p in passages)
         self._sent_starts = [s.start_char for s in doc.sents]
         self._events: list[_Event] = []
         self._genders = first_name_genders()
         # A title-case headline runs words into names ('Hillary Clinton Goes After …'): its
         # names are read last, cut to the longest prefix that names someone the body names.
-        headline = _headline_end(doc.text)
+        headline = _headline_end(self.text)
         ents = [e for e in doc.ents if e.label_ == "PERSON"]
         for ent in sorted(ents, key=lambda e: (e.start_char < headline, e.start)):
             # An organization's acronym tagged as a person ('NCFL chief executive …') is not one.
@@ -205,7 +208,7 @@ class SpeakerResolver:
     # --- people -------------------------------------------------------------------------------
 
     def _in_quotes(self, offset: int) -> bool:
-        i = bisect.bisect_right(self._quoted, (offset, len(self.doc.text) + 1)) - 1
+        i = bisect.bisect_right(self._quoted, (offset, len(self.text) + 1)) - 1
         return i >= 0 and self._quoted[i][0] <= offset < self._quoted[i][1]
 
     def _sentence(self, offset: int) -> int:
@@ -235,7 +238,7 @@ class SpeakerResolver:
                 gender = g
         person = self._link(words, gender, doc[start].idx)
         self._ent_person.update((i, person) for i in range(start, end))
-        person.mentions.append(doc[start].idx)
+        bisect.insort(person.mentions, doc[start].idx)
         if gender:
             person.gender = gender
         head = doc[end - 1]
@@ -316,7 +319,8 @@ class SpeakerResolver:
             fits = [p for p in fits if p.gender == gender] or fits
 
         def last_before(p: Person) -> int:
-            return max((m for m in p.mentions if m < offset), default=-1)
+            i = bisect.bisect_left(p.mentions, offset)  # mentions are kept sorted
+            return p.mentions[i - 1] if i else -1
 
         return max(fits, key=last_before)
 
@@ -424,7 +428,7 @@ class SpeakerResolver:
             words = words[1:]
         if not words:
             return None
-        text = self.doc.text[words[0].idx : words[-1].idx + len(words[-1].text)]
+        text = self.text[words[0].idx : words[-1].idx + len(words[-1].text)]
         return clean_name(text) if head.pos_ == "PROPN" else text.strip(" ,")
 
     def _described_person(self, tokens: list[Token], head: Token) -> Person | None:
@@ -510,14 +514,14 @@ class SpeakerResolver:
             best: tuple[tuple[int, int, int, int], Person] | None = None
             for j in range(end - 1, -1, -1):
                 event = self._events[j]
+                distance = here - self._sentence(event.offset)
+                if distance > PRONOUN_REACH or (best is not None and distance > best[0][0]):
+                    break
                 person = event.person
                 if (event.quoted and not allow_quoted) or not person.credible:
                     continue
                 if person.gender not in (None, gender):
                     continue
-                distance = here - self._sentence(event.offset)
-                if best is not None and distance > best[0][0]:
-                    break
                 key = (distance, event.rank, person.gender is None, offset - event.offset)
                 if best is None or key < best[0]:
                     best = (key, person)
