@@ -34,7 +34,15 @@ def _parse_source(cue_head: Token | None, content: list[Token]) -> list[Token]:
         heads = [t.head for t in content if t.head.i not in inside]
         verb = next((h for h in heads if is_reporting_verb(h)), None)
     head = subject_of(verb) if verb is not None else None
-    return source_tokens(head) if head is not None else []
+    # Only a real subject: an object read as an inverted subject ('urged her to leave') is not.
+    if head is None or head.dep_ in ("dobj", "npadvmod", "attr", "oprd"):
+        return []
+    # The whole subject with its appositive ('Hugh Hill, a doctor,'), the convention the tagger
+    # was trained on (PolNeAR's) and fills in for; a long one without its clauses.
+    run = list(head.doc[head.left_edge.i : head.right_edge.i + 1])
+    while len(run) > 1 and (run[-1].is_punct or run[-1].is_space):
+        run.pop()
+    return run if len(run) <= 12 else source_tokens(head)
 
 
 def to_attribution(doc: Doc, quote: TaggedQuote, text: str | None = None) -> Attribution:
