@@ -93,15 +93,13 @@ def extraction_rows() -> list[Row]:
             if fmt == "riqua" and extractor == "sentences":
                 continue
             pred = f"out/{fmt}.{split}.{extractor}.jsonl"
-            rows.append(
-                Row(
-                    f"{fmt} {split}: {name}",
-                    [f"stance extract {gold} --extractor {extractor} -o {pred} --overwrite"],
-                    gold,
-                    pred,
-                )
-            )
+            rows.append(extract_row(f"{fmt} {split}: {name}", gold, extractor, pred))
     return rows
+
+
+def extract_row(label: str, gold: str, extractor: str, pred: str) -> Row:
+    """`stance extract` of the gold file's texts with one extractor, scored against it."""
+    return Row(label, [f"stance extract {gold} --extractor {extractor} -o {pred} --overwrite"], gold, pred)
 
 
 def speed_table() -> list[str]:
@@ -202,14 +200,7 @@ def speaker_rows() -> list[Row]:
         if extractor == "sentences":
             continue
         pred = f"out/polnear-speakers.dev.{extractor}.jsonl"
-        rows.append(
-            Row(
-                f"polnear-speakers dev: {name}",
-                [f"stance extract {gold} --extractor {extractor} -o {pred} --overwrite"],
-                gold,
-                pred,
-            )
-        )
+        rows.append(extract_row(f"polnear-speakers dev: {name}", gold, extractor, pred))
     return rows
 
 
