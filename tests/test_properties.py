@@ -38,7 +38,7 @@ from stance.extraction.rules import (
 from stance.kinds import DOUBLE_MARKS, PTB_MARKS, QuoteMarks, kind_from_marks
 from stance.nlp import text_pieces
 from stance.records import KINDS, Article, Quote, RecordError, Target, article_from_dict
-from stance.speakers import Person, SpeakerResolver, _Speakers
+from stance.speakers import PRONOUN_REACH, Person, SpeakerResolver, _Event
 from stance.tagger.bio import LABELS
 from stance.tagger.decode import (
     CUE_REACH,
@@ -399,29 +399,38 @@ def test_combine_keeps_what_the_pairwise_overlap_kept(drawn, data):
 
 
 @given(st.data())
-def test_person_in_focus_is_the_nearest_of_all_candidates(data):
+def test_a_pronoun_takes_the_best_candidate_of_all(data):
+    """The backward walk with its early stop finds what ranking every candidate would."""
     draw = data.draw
     resolver = SpeakerResolver.__new__(SpeakerResolver)
-    resolver.people = {}
-    for n in range(draw(st.integers(0, 5))):
-        person = Person(f"P{n}", gender=draw(st.sampled_from([None, "m", "f"])))
-        person.mentions = sorted(draw(st.lists(st.integers(0, 30), min_size=1, max_size=4)))
-        resolver.people[f"p{n}"] = person
-    resolver._index_mentions()
-    people = list(resolver.people.values())
-    speakers, old_speakers = _Speakers(), []
-    for _ in range(draw(st.integers(0, 6))):
-        if people:
-            offset, person = draw(st.integers(0, 30)), draw(st.sampled_from(people))
-            speakers.add(offset, person)
-            old_speakers.append((offset, person))
-    offset, gender = draw(st.integers(0, 32)), draw(st.sampled_from([None, "m", "f"]))
-    candidates = [(o, p) for o, p in old_speakers if o < offset]
-    for p in resolver.people.values():
-        candidates += [(o, p) for o in p.mentions if o < offset]
-    ordered = [p for _, p in sorted(candidates, key=lambda c: -c[0])]
-    expected = next((p for p in ordered if gender is None or p.gender in (None, gender)), None)
-    assert resolver._recent_person(offset, gender, speakers) is expected
+    resolver._sent_starts = sorted({0, *draw(st.lists(st.integers(1, 400), max_size=40))})
+    people = [
+        Person(f"P{n}", gender=draw(st.sampled_from([None, "m", "f"])), credible=draw(st.booleans()))
+        for n in range(draw(st.integers(1, 5)))
+    ]
+    events = [
+        _Event(draw(st.integers(0, 400)), draw(st.sampled_from(people)), draw(st.integers(0, 1)), quoted)
+        for quoted in draw(st.lists(st.booleans(), max_size=12))
+    ]
+    resolver._events = sorted(events, key=lambda e: e.offset)
+    offset, gender = draw(st.integers(0, 410)), draw(st.sampled_from(["m", "f"]))
+    here = resolver._sentence(offset)
+
+    def best(allow_quoted: bool) -> Person | None:
+        fits = [
+            e for e in resolver._events
+            if e.offset < offset and e.person.credible and e.person.gender in (None, gender)
+            and (allow_quoted or not e.quoted) and here - resolver._sentence(e.offset) <= PRONOUN_REACH
+        ]  # fmt: skip
+
+        def key(e: _Event) -> tuple:
+            return (here - resolver._sentence(e.offset), e.rank, e.person.gender is None, offset - e.offset)
+
+        # on a tie, the one met first walking back: the last in text order
+        return min(reversed(fits), key=key).person if fits else None
+
+    expected = best(False) or best(True)
+    assert resolver._antecedent(offset, gender) is expected
 
 
 def _old_decode(scores: torch.Tensor) -> list[str]:
