@@ -145,7 +145,7 @@ def test_every_cell_links_to_its_quotes(report, tmp_path):
     data = json.loads(re.search(r'id="stance-data">(.*?)</script>', page).group(1))
     dom = chromium(tmp_path, report.as_uri(), "--dump-dom")
     links = re.findall(r'<td class="cell[^"]*"[^>]*><a href="#([^"]+)"', dom)
-    assert len(links) == 23 + 16  # every cell, and every row's total
+    assert len(links) == 23 + 18  # every cell, and every row's total
     # The map's biggest cell, opened by its link: the quote list holds exactly its quotes.
     sp, org, *counts = max(data["cells"], key=lambda c: sum(c[2:6]))
     opened = chromium(tmp_path, f"{report.as_uri()}#ss={sp}&so={org}", "--dump-dom")
