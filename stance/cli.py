@@ -769,6 +769,13 @@ def train_stance_command(
             "re-score, rewrite its card."
         ),
     ] = False,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            help="Continue a stopped run from the checkpoint in -o (kept after every dev evaluation); "
+            "give the same options and data."
+        ),
+    ] = False,
 ) -> None:
     """Fine-tune the stance classifier, calibrate it on dev and write it with its model card."""
     from stance.annotation import with_corrections
@@ -827,7 +834,10 @@ def train_stance_command(
         calibrate(output, labelled_pairs(dev_articles, classifier.form))
         record_calibration_command(output, _command_line())
     else:
-        train_stance(train_sets, dev_articles, output, config, _command_line(), times, caps)
+        try:
+            train_stance(train_sets, dev_articles, output, config, _command_line(), times, caps, resume)
+        except ValueError as err:
+            raise _fail(str(err)) from None
     classifier = StanceClassifier.load(output)
     best = pair_scores(classifier, labelled_pairs(dev_articles, classifier.form))
     evaluations = {f"{dev.name} (dev)": best}

@@ -102,6 +102,39 @@ TINY = [
 ]
 
 
+@pytest.mark.parametrize("stop_after", [2, 3])  # evaluations: at an epoch's end (step 4 of 4), inside one
+def test_a_stopped_run_resumed_gives_the_uninterrupted_model(tmp_path, monkeypatch, stop_after):
+    from safetensors.torch import load_file
+
+    from stance.classifier import train
+
+    config = StanceTrainingConfig(max_length=32, epochs=3, batch_size=3, eval_every=2, patience=10)
+    whole, stopped = tmp_path / "whole", tmp_path / "stopped"
+    train_stance({"tiny.jsonl": TINY}, TINY, whole, config, "cmd", {"tiny.jsonl": 2})
+    save, saved = train._save_checkpoint, []
+
+    def save_then_stop(*args):
+        save(*args)
+        saved.append(1)
+        if len(saved) == stop_after:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(train, "_save_checkpoint", save_then_stop)
+    with pytest.raises(KeyboardInterrupt):
+        train_stance({"tiny.jsonl": TINY}, TINY, stopped, config, "cmd", {"tiny.jsonl": 2})
+    assert (stopped / "checkpoint" / "state.safetensors").exists()
+    monkeypatch.setattr(train, "_save_checkpoint", save)
+    with pytest.raises(ValueError, match="another command or other data"):
+        other = StanceTrainingConfig(max_length=32, epochs=3, batch_size=3, eval_every=2, patience=9)
+        train_stance({"tiny.jsonl": TINY}, TINY, stopped, other, "cmd", {"tiny.jsonl": 2}, resume=True)
+    train_stance({"tiny.jsonl": TINY}, TINY, stopped, config, "cmd", {"tiny.jsonl": 2}, resume=True)
+    assert not (stopped / "checkpoint").exists()  # a complete run leaves none
+    a, b = (load_file(str(d / "adapter_model.safetensors")) for d in (whole, stopped))
+    assert a.keys() == b.keys() and all(torch.allclose(a[k], b[k], atol=1e-6) for k in a)
+    history = [json.loads((d / "stance_classifier.json").read_text())["history"] for d in (whole, stopped)]
+    assert history[0] == history[1]
+
+
 def test_training_end_to_end_on_a_tiny_set(tmp_path):
     from stance.classifier.model import CONFIG_NAME, StanceClassifier
 

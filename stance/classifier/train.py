@@ -15,9 +15,11 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import random
+import shutil
 import sys
 import time
 from collections import Counter
@@ -266,6 +268,57 @@ def lora_targets(model: torch.nn.Module) -> list[str]:
     return ["query", "key", "value", "dense"]
 
 
+CHECKPOINT = "checkpoint"  # under the output folder: where a stopped run continues from
+
+
+def _save_checkpoint(
+    output: Path, params: list[torch.nn.Parameter], optimizer, schedule, state: dict
+) -> None:
+    """The run's state after a dev evaluation: trainable weights and the optimizer's moments in
+    safetensors, counters, scores and random states in JSON; written whole, then moved in."""
+    from safetensors.torch import save_file
+
+    tensors = {}
+    for i, p in enumerate(params):
+        tensors[f"param.{i}"] = p.detach().cpu().contiguous()
+        moments = optimizer.state.get(p, {})
+        for key in ("exp_avg", "exp_avg_sq", "step"):
+            if key in moments:
+                tensors[f"{key}.{i}"] = torch.as_tensor(moments[key]).detach().cpu().contiguous()
+    tensors["torch_rng"] = torch.get_rng_state()
+    folder = output / CHECKPOINT
+    tmp = output / f"{CHECKPOINT}.tmp"
+    tmp.mkdir(parents=True, exist_ok=True)
+    save_file(tensors, str(tmp / "state.safetensors"))
+    schedule_state = {k: v for k, v in schedule.state_dict().items() if k != "lr_lambdas"}
+    (tmp / "state.json").write_text(json.dumps({**state, "schedule": schedule_state}), encoding="utf-8")
+    if folder.exists():
+        shutil.rmtree(folder)
+    tmp.rename(folder)
+
+
+def _load_checkpoint(output: Path, params: list[torch.nn.Parameter], optimizer, schedule) -> dict:
+    from safetensors.torch import load_file
+
+    folder = output / CHECKPOINT
+    tensors = load_file(str(folder / "state.safetensors"))
+    state = json.loads((folder / "state.json").read_text(encoding="utf-8"))
+    with torch.no_grad():
+        for i, p in enumerate(params):
+            p.copy_(tensors[f"param.{i}"])
+            if f"exp_avg.{i}" in tensors:
+                optimizer.state[p] = {
+                    "step": tensors[f"step.{i}"],
+                    "exp_avg": tensors[f"exp_avg.{i}"].to(p.device),
+                    "exp_avg_sq": tensors[f"exp_avg_sq.{i}"].to(p.device),
+                }
+    schedule.load_state_dict({**state.pop("schedule"), "lr_lambdas": [None] * len(optimizer.param_groups)})
+    for group, lr in zip(optimizer.param_groups, schedule.get_last_lr(), strict=True):
+        group["lr"] = lr  # the schedule sets it only at its next step
+    torch.set_rng_state(tensors["torch_rng"])
+    return state
+
+
 def train_stance(
     train_sets: dict[str, list[Article]],
     dev: list[Article],
@@ -274,9 +327,12 @@ def train_stance(
     command: str,
     repeat: dict[str, int] | None = None,
     caps: dict[str, int] | None = None,
+    resume: bool = False,
 ) -> dict[str, float]:
     """Train, early-stop on dev macro-F1, calibrate, save; returns the best dev scores. Runs on the
-    GPU when there is one, else on the CPU."""
+    GPU when there is one, else on the CPU. After every dev evaluation the run's state is kept in
+    ``output/checkpoint``; ``resume`` continues from it (the same command, the same data) and
+    gives the model an uninterrupted run would."""
     from peft import LoraConfig, get_peft_model
     from transformers import AutoTokenizer, get_linear_schedule_with_warmup
 
@@ -323,9 +379,25 @@ def train_stance(
     best: dict[str, float] | None = None
     history: list[dict[str, float]] = []
     stale, step, started = 0, 0, time.time()
-    bar = tqdm(total=steps, desc="training", file=sys.stderr)
-    for _epoch in range(config.epochs):
-        for batch, labels, targets in _batches(data, config.batch_size, tokenizer.pad_token_id, rng):
+    first_epoch, skip = 0, 0
+    fingerprint = json.dumps([asdict(config), repeat or {}, caps or {}, len(pairs), n_tokens], sort_keys=True)
+    if resume:
+        if not (output / CHECKPOINT / "state.json").exists():
+            raise ValueError(f"{output}: no checkpoint to resume from")
+        state = _load_checkpoint(output, params, optimizer, schedule)
+        if state["fingerprint"] != fingerprint:
+            raise ValueError(f"{output}: the checkpoint is of another command or other data")
+        best, history, stale, step = state["best"], state["history"], state["stale"], state["step"]
+        first_epoch = state["epoch"]
+        skip = step - first_epoch * per_epoch
+        rng.setstate(_tuples(state["epoch_rng"]))
+        started -= state["seconds"]
+        print(f"resumed at step {step} of {steps}", file=sys.stderr)
+    bar = tqdm(total=steps, initial=step, desc="training", file=sys.stderr)
+    for epoch in range(first_epoch, config.epochs):
+        epoch_rng = rng.getstate()  # the shuffle of this epoch, for a run resumed inside it
+        batches = _batches(data, config.batch_size, tokenizer.pad_token_id, rng)
+        for batch, labels, targets in itertools.islice(batches, skip if epoch == first_epoch else 0, None):
             model.train()
             batch = {key: value.to(device) for key, value in batch.items()}
             logits = model(**batch).logits
@@ -347,14 +419,19 @@ def train_stance(
             scores = pair_scores(classifier, dev_pairs)
             history.append({"step": step, "dev_macro_f1": scores["macro_f1"]})
             print(f"step {step}: dev macro-F1 {scores['macro_f1']:.3f}", file=sys.stderr)
-            if step < first_eligible:
-                continue  # logged, but a model that has not seen the training data once is not kept
-            if best is None or scores["macro_f1"] > best["macro_f1"]:
-                best, stale = scores, 0
-                model.save_pretrained(str(output))
-                portable_adapter_config(output, config.base_model)
-            else:
-                stale += 1
+            # (logged, but a model that has not seen the training data once is not kept)
+            if step >= first_eligible:
+                if best is None or scores["macro_f1"] > best["macro_f1"]:
+                    best, stale = scores, 0
+                    model.save_pretrained(str(output))
+                    portable_adapter_config(output, config.base_model)
+                else:
+                    stale += 1
+            state = {
+                "fingerprint": fingerprint, "step": step, "epoch": epoch, "best": best, "stale": stale,
+                "history": history, "epoch_rng": epoch_rng, "seconds": time.time() - started,
+            }  # fmt: skip
+            _save_checkpoint(output, params, optimizer, schedule, state)
             if stale >= config.patience:
                 break
         if stale >= config.patience:
@@ -384,7 +461,13 @@ def train_stance(
     }
     (output / CONFIG_NAME).write_text(json.dumps(meta, indent=1), encoding="utf-8")
     calibrate(output, dev_pairs, device)  # the best adapter, not the last one
+    shutil.rmtree(output / CHECKPOINT, ignore_errors=True)  # the run is complete
     return best
+
+
+def _tuples(value):
+    """random.getstate() after a JSON round trip: its lists back into tuples."""
+    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
 
 
 SOURCES = {
