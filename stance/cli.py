@@ -668,6 +668,13 @@ def train_extractor(
             help="Do not train: re-tune the decoding of the tagger in -o on dev, re-score, rewrite its card."
         ),
     ] = False,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            help="Continue a stopped run after the last epoch it finished (its checkpoint in -o); give "
+            "the same options and data."
+        ),
+    ] = False,
 ) -> None:
     """Fine-tune the quote tagger (SOURCE/CUE/CONTENT) and write it with its model card."""
     from stance.tagger.train import (
@@ -695,7 +702,10 @@ def train_extractor(
         raise _fail(str(err)) from None
     command = _command_line()
     if not decoding_only:
-        train_tagger(train_articles, dev_articles, output, config, command)
+        try:
+            train_tagger(train_articles, dev_articles, output, config, command, resume)
+        except ValueError as err:
+            raise _fail(str(err)) from None
     best = tune_decoding(output, dev_articles, command)
     evaluations = {f"{dev.name} (dev)": best}
     evaluations.update({f"{name} (test)": test_scores(output, arts) for name, arts in held_out.items()})

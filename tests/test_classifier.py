@@ -111,7 +111,7 @@ def test_a_stopped_run_resumed_gives_the_uninterrupted_model(tmp_path, monkeypat
     config = StanceTrainingConfig(max_length=32, epochs=3, batch_size=3, eval_every=2, patience=10)
     whole, stopped = tmp_path / "whole", tmp_path / "stopped"
     train_stance({"tiny.jsonl": TINY}, TINY, whole, config, "cmd", {"tiny.jsonl": 2})
-    save, saved = train._save_checkpoint, []
+    save, saved = train.save_checkpoint, []
 
     def save_then_stop(*args):
         save(*args)
@@ -119,11 +119,11 @@ def test_a_stopped_run_resumed_gives_the_uninterrupted_model(tmp_path, monkeypat
         if len(saved) == stop_after:
             raise KeyboardInterrupt
 
-    monkeypatch.setattr(train, "_save_checkpoint", save_then_stop)
+    monkeypatch.setattr(train, "save_checkpoint", save_then_stop)
     with pytest.raises(KeyboardInterrupt):
         train_stance({"tiny.jsonl": TINY}, TINY, stopped, config, "cmd", {"tiny.jsonl": 2})
     assert (stopped / "checkpoint" / "state.safetensors").exists()
-    monkeypatch.setattr(train, "_save_checkpoint", save)
+    monkeypatch.setattr(train, "save_checkpoint", save)
     with pytest.raises(ValueError, match="another command or other data"):
         other = StanceTrainingConfig(max_length=32, epochs=3, batch_size=3, eval_every=2, patience=9)
         train_stance({"tiny.jsonl": TINY}, TINY, stopped, other, "cmd", {"tiny.jsonl": 2}, resume=True)

@@ -231,3 +231,32 @@ def test_a_pickled_adapter_is_refused_before_anything_loads(tmp_path):
     (folder / "adapter_model.safetensors").rename(folder / "adapter_model.bin")
     with pytest.raises(ModelMissingError, match="pickled weights are never loaded"):
         QuoteTagger.load(folder)
+
+
+def test_a_stopped_tagger_run_resumed_gives_the_uninterrupted_model(tmp_path, monkeypatch):
+    from safetensors.torch import load_file
+
+    from stance.records import Article, Quote
+    from stance.tagger import train
+
+    text = '"We will act," Mayor Reed said. Officials said the plan was late. "No," she said.'
+    articles = [
+        Article(str(i), text, quotes=[Quote([(1, 12)], [(26, 30)], [(15, 25)])]) for i in range(4)
+    ]
+    config = train.TaggerTrainingConfig(max_length=32, epochs=3, batch_size=2, patience=5)
+    whole, stopped = tmp_path / "whole", tmp_path / "stopped"
+    train.train_tagger(articles, articles[:1], whole, config, "cmd")
+    save = train.save_checkpoint
+
+    def save_then_stop(*args):
+        save(*args)
+        raise KeyboardInterrupt  # stopped after the first epoch
+
+    monkeypatch.setattr(train, "save_checkpoint", save_then_stop)
+    with pytest.raises(KeyboardInterrupt):
+        train.train_tagger(articles, articles[:1], stopped, config, "cmd")
+    monkeypatch.setattr(train, "save_checkpoint", save)
+    train.train_tagger(articles, articles[:1], stopped, config, "cmd", resume=True)
+    assert not (stopped / "checkpoint").exists()
+    a, b = (load_file(str(d / "adapter_model.safetensors")) for d in (whole, stopped))
+    assert a.keys() == b.keys() and all(torch.allclose(a[k], b[k], atol=1e-6) for k in a)

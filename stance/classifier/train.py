@@ -29,6 +29,7 @@ from pathlib import Path
 import torch
 from tqdm import tqdm
 
+from stance.checkpoints import CHECKPOINT, load_checkpoint, python_random_state, save_checkpoint
 from stance.classifier.inputs import DEFAULT_FORMAT, WINDOW, InputFormat, PairText, labelled_pairs
 from stance.classifier.model import CONFIG_NAME, LABEL_ID, StanceClassifier, new_classifier
 from stance.encoder import (
@@ -268,57 +269,6 @@ def lora_targets(model: torch.nn.Module) -> list[str]:
     return ["query", "key", "value", "dense"]
 
 
-CHECKPOINT = "checkpoint"  # under the output folder: where a stopped run continues from
-
-
-def _save_checkpoint(
-    output: Path, params: list[torch.nn.Parameter], optimizer, schedule, state: dict
-) -> None:
-    """The run's state after a dev evaluation: trainable weights and the optimizer's moments in
-    safetensors, counters, scores and random states in JSON; written whole, then moved in."""
-    from safetensors.torch import save_file
-
-    tensors = {}
-    for i, p in enumerate(params):
-        tensors[f"param.{i}"] = p.detach().cpu().contiguous()
-        moments = optimizer.state.get(p, {})
-        for key in ("exp_avg", "exp_avg_sq", "step"):
-            if key in moments:
-                tensors[f"{key}.{i}"] = torch.as_tensor(moments[key]).detach().cpu().contiguous()
-    tensors["torch_rng"] = torch.get_rng_state()
-    folder = output / CHECKPOINT
-    tmp = output / f"{CHECKPOINT}.tmp"
-    tmp.mkdir(parents=True, exist_ok=True)
-    save_file(tensors, str(tmp / "state.safetensors"))
-    schedule_state = {k: v for k, v in schedule.state_dict().items() if k != "lr_lambdas"}
-    (tmp / "state.json").write_text(json.dumps({**state, "schedule": schedule_state}), encoding="utf-8")
-    if folder.exists():
-        shutil.rmtree(folder)
-    tmp.rename(folder)
-
-
-def _load_checkpoint(output: Path, params: list[torch.nn.Parameter], optimizer, schedule) -> dict:
-    from safetensors.torch import load_file
-
-    folder = output / CHECKPOINT
-    tensors = load_file(str(folder / "state.safetensors"))
-    state = json.loads((folder / "state.json").read_text(encoding="utf-8"))
-    with torch.no_grad():
-        for i, p in enumerate(params):
-            p.copy_(tensors[f"param.{i}"])
-            if f"exp_avg.{i}" in tensors:
-                optimizer.state[p] = {
-                    "step": tensors[f"step.{i}"],
-                    "exp_avg": tensors[f"exp_avg.{i}"].to(p.device),
-                    "exp_avg_sq": tensors[f"exp_avg_sq.{i}"].to(p.device),
-                }
-    schedule.load_state_dict({**state.pop("schedule"), "lr_lambdas": [None] * len(optimizer.param_groups)})
-    for group, lr in zip(optimizer.param_groups, schedule.get_last_lr(), strict=True):
-        group["lr"] = lr  # the schedule sets it only at its next step
-    torch.set_rng_state(tensors["torch_rng"])
-    return state
-
-
 def train_stance(
     train_sets: dict[str, list[Article]],
     dev: list[Article],
@@ -384,13 +334,13 @@ def train_stance(
     if resume:
         if not (output / CHECKPOINT / "state.json").exists():
             raise ValueError(f"{output}: no checkpoint to resume from")
-        state = _load_checkpoint(output, params, optimizer, schedule)
+        state = load_checkpoint(output, params, optimizer, schedule)
         if state["fingerprint"] != fingerprint:
             raise ValueError(f"{output}: the checkpoint is of another command or other data")
         best, history, stale, step = state["best"], state["history"], state["stale"], state["step"]
         first_epoch = state["epoch"]
         skip = step - first_epoch * per_epoch
-        rng.setstate(_tuples(state["epoch_rng"]))
+        rng.setstate(python_random_state(state["epoch_rng"]))
         started -= state["seconds"]
         print(f"resumed at step {step} of {steps}", file=sys.stderr)
     bar = tqdm(total=steps, initial=step, desc="training", file=sys.stderr)
@@ -431,7 +381,7 @@ def train_stance(
                 "fingerprint": fingerprint, "step": step, "epoch": epoch, "best": best, "stale": stale,
                 "history": history, "epoch_rng": epoch_rng, "seconds": time.time() - started,
             }  # fmt: skip
-            _save_checkpoint(output, params, optimizer, schedule, state)
+            save_checkpoint(output, params, optimizer, schedule, state)
             if stale >= config.patience:
                 break
         if stale >= config.patience:
@@ -464,10 +414,6 @@ def train_stance(
     shutil.rmtree(output / CHECKPOINT, ignore_errors=True)  # the run is complete
     return best
 
-
-def _tuples(value):
-    """random.getstate() after a JSON round trip: its lists back into tuples."""
-    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
 
 
 SOURCES = {

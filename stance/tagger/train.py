@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import math
 import random
+import shutil
 import sys
 import time
 from collections import Counter
@@ -23,6 +24,7 @@ from pathlib import Path
 import torch
 from tqdm import tqdm
 
+from stance.checkpoints import CHECKPOINT, load_checkpoint, python_random_state, save_checkpoint
 from stance.encoder import PACKAGED_ENCODER, portable_adapter_config, resolve_encoder
 from stance.evaluation import evaluate
 from stance.kinds import kind_from_marks
@@ -131,8 +133,16 @@ def test_scores(folder: Path, articles: list[Article]) -> dict[str, float]:
 
 
 def train_tagger(
-    train: list[Article], dev: list[Article], output: Path, config: TaggerTrainingConfig, command: str
+    train: list[Article],
+    dev: list[Article],
+    output: Path,
+    config: TaggerTrainingConfig,
+    command: str,
+    resume: bool = False,
 ) -> dict[str, float]:
+    """Train, keep the best epoch by dev content and source exact F1, save. After every epoch the
+    run's state is kept in ``output/checkpoint``; ``resume`` continues after the last epoch done
+    (the same command, the same data)."""
     from peft import LoraConfig, get_peft_model
     from transformers import AutoModelForTokenClassification, AutoTokenizer, get_linear_schedule_with_warmup
 
@@ -176,7 +186,21 @@ def train_tagger(
     history = []
     stale = 0
     started = time.time()
-    for epoch in range(1, config.epochs + 1):
+    first = 1
+    fingerprint = json.dumps([asdict(config), len(rows), n_tokens], sort_keys=True)
+    if resume:
+        if not (output / CHECKPOINT / "state.json").exists():
+            raise ValueError(f"{output}: no checkpoint to resume from")
+        state = load_checkpoint(output, params, optimizer, schedule)
+        if state["fingerprint"] != fingerprint:
+            raise ValueError(f"{output}: the checkpoint is of another command or other data")
+        best, history, stale, first = state["best"], state["history"], state["stale"], state["epoch"] + 1
+        rng.setstate(python_random_state(state["rng"]))
+        started -= state["seconds"]
+        print(f"resumed after epoch {state['epoch']} of {config.epochs}", file=sys.stderr)
+    for epoch in range(first, config.epochs + 1):
+        if stale > config.patience:
+            break
         model.train()
         bar = tqdm(
             _batches(rows, config.batch_size, tagger.tokenizer.pad_token_id, rng),
@@ -211,8 +235,11 @@ def train_tagger(
             portable_adapter_config(output, config.base_model)
         else:
             stale += 1
-            if stale > config.patience:
-                break
+        state = {
+            "fingerprint": fingerprint, "epoch": epoch, "best": best, "stale": stale, "history": history,
+            "rng": rng.getstate(), "seconds": time.time() - started,
+        }  # fmt: skip
+        save_checkpoint(output, params, optimizer, schedule, state)
 
     assert best is not None
     output.mkdir(parents=True, exist_ok=True)
@@ -233,6 +260,7 @@ def train_tagger(
         ),
         encoding="utf-8",
     )
+    shutil.rmtree(output / CHECKPOINT, ignore_errors=True)  # the run is complete
     return best
 
 
