@@ -20,7 +20,9 @@ Mapping:
   brat offsets index it exactly;
 - a document annotated by several annotators is read from exactly one of them: the first
   ``.ann`` file in sorted order of annotator id (deterministic, and independent of file listing
-  order); ``meta["annotator"]`` names it, ``meta["annotators"]`` (from metadata.tsv) lists all;
+  order); ``meta["annotator"]`` names it, ``meta["annotators"]`` (from metadata.tsv) lists all.
+  Split ``train-all-annotators`` instead gives every file of a train document, id
+  ``<doc>_<annotator>``, for training;
 - each ``E`` line becomes one Quote: ``content`` = the Content (and Content2) spans, ``cue`` and
   ``source`` as annotated, all sorted; ``speaker`` is None (PolNeAR links no canonical speaker),
   ``targets`` is empty, ``kind`` comes from ``stance.kinds.kind_from_marks``;
@@ -42,7 +44,9 @@ from stance.converters.common import SkipCallback, Skips, check_split, require
 from stance.formats.brat import attributions, read_standoff
 from stance.records import Article, Span
 
-SPLITS = ("train", "dev", "test")
+# "train-all-annotators": every annotator's file of every train document, one record each (id
+# "<doc>_<annotator>"), for training on all the annotations (919 files for 840 documents).
+SPLITS = ("train", "dev", "test", "train-all-annotators")
 
 
 def _data_dir(src: Path) -> Path:
@@ -98,14 +102,17 @@ def _article(text_path: Path, ann_path: Path, meta: dict[str, Any], skip: Skips)
 def convert(src: Path, split: str, on_skip: SkipCallback | None = None) -> Iterator[Article]:
     """Articles of one PolNeAR split, in sorted file order; see the module docstring."""
     check_split("polnear", split, SPLITS)
+    every = split == "train-all-annotators"
     data_dir = _data_dir(Path(src))
-    split_dir = require(data_dir / split, "PolNeAR split folder")
+    split_dir = require(data_dir / ("train" if every else split), "PolNeAR split folder")
     text_dir = require(split_dir / "text", "PolNeAR text folder")
     att_dir = require(split_dir / "attributions", "PolNeAR attributions folder")
-    return _articles(data_dir, text_dir, att_dir, Skips(f"polnear {split}", on_skip))
+    return _articles(data_dir, text_dir, att_dir, Skips(f"polnear {split}", on_skip), every)
 
 
-def _articles(data_dir: Path, text_dir: Path, att_dir: Path, skip: Skips) -> Iterator[Article]:
+def _articles(
+    data_dir: Path, text_dir: Path, att_dir: Path, skip: Skips, every: bool = False
+) -> Iterator[Article]:
     metadata = _read_metadata(data_dir)
     index = _annotation_index(att_dir)
     try:
@@ -114,6 +121,10 @@ def _articles(data_dir: Path, text_dir: Path, att_dir: Path, skip: Skips) -> Ite
             if not anns:
                 skip("document without a .ann file", text_path.name)
                 continue
-            yield _article(text_path, anns[0], metadata.get(text_path.stem, {}), skip)
+            for ann in anns if every else anns[:1]:
+                article = _article(text_path, ann, metadata.get(text_path.stem, {}), skip)
+                if every:
+                    article.id = ann.stem
+                yield article
     finally:
         skip.finish()
