@@ -84,7 +84,8 @@ _OUTPUTS = frozenset(
 _GROUP_DETERMINERS = frozenset("a an another the".split())
 # How many sentences back a pronoun looks for its person (a bound, so long articles stay linear).
 PRONOUN_REACH = 30
-_CLAUSES = frozenset("relcl acl appos advcl cc conj".split())
+_CLAUSES = frozenset("relcl acl appos advcl".split())
+_PHRASE_PUNCT = frozenset("-'’")  # inside a phrase ('African-American'), not its end
 
 
 @lru_cache(maxsize=1)
@@ -390,6 +391,15 @@ class SpeakerResolver:
             beside = list(tokens) + [c for c in head.children if c.dep_ == "appos"]
             named = [t for t in beside if t.dep_ == "appos" and t.i in self._ent_person]
             person = self._ent_person[named[0].i] if named else None
+        inside = {t.i for t in tokens}
+        joined = [c for c in head.children if c.dep_ == "conj" and c.i in inside]
+        if joined and (head.i in self._ent_person or person is None):
+            # 'Tester and Vitter', 'Joseph and others', 'critics and unions' are a group; 'his wife
+            # and current nominee Hillary Clinton' (or '…, Anna Reyes,') is the one person named.
+            named = [self._ent_person[t.i] for c in joined for t in c.subtree if t.i in self._ent_person]
+            if head.i in self._ent_person or not named:
+                return self._own_words(tokens, head), None
+            person = named[0]
         if person is None and head.lower_ in _OUTPUTS:
             owners = [c for c in head.children if c.dep_ in ("poss", "compound") and c.i in self._ent_person]
             person = self._ent_person[owners[0].i] if owners else None
@@ -421,10 +431,11 @@ class SpeakerResolver:
         a leading article."""
         words: list[Token] = []
         for tok in tokens:
-            if tok.i > head.i and (tok.is_punct or tok.dep_ in _CLAUSES or tok.lower_ in RELATIVE):
+            ends = (tok.is_punct and tok.text not in _PHRASE_PUNCT) or tok.dep_ in _CLAUSES
+            if tok.i > head.i and (ends or tok.lower_ in RELATIVE):
                 break
             words.append(tok)
-        while words and words[0].lower_ in _GROUP_DETERMINERS:
+        while words and (words[0].lower_ in _GROUP_DETERMINERS or words[0].lower_ in RELATIVE):
             words = words[1:]
         if not words:
             return None

@@ -77,6 +77,12 @@ CASES = [
         id="hyphenated_and_particle_surnames",
     ),
     pytest.param(
+        "Maria Lopez and other parents said the school had failed. "
+        "His wife and fellow lawyer Anna Reyes said the case was weak.",
+        ["Maria Lopez and other parents", "Anna Reyes"],
+        id="a_coordination_is_a_group_unless_it_describes_one_person",
+    ),
+    pytest.param(
         "Senate Democrats said the bill would fail. Officials said the vote was delayed.",
         ["Senate Democrats", "Officials"],
         id="a_group_keeps_its_own_words",
