@@ -320,3 +320,19 @@ def test_tagged_headlines_and_absent_speech_are_dropped(extractor):
     content = (text.index("the decision"), len(text) - 1)
     cue = [(verb.idx, verb.idx + len(verb.text))]
     assert not is_quote(text, Attribution([content], "indirect", verb, [doc[0]], cue_spans=cue))
+
+
+def test_a_rules_quote_without_a_source_borrows_the_taggers(extractor):
+    from stance.extraction.quotemarks import QuotedPassage
+    from stance.extraction.rules import Attribution
+    from stance.tagger.extract import combine
+
+    text = '"We will win," the senator from Ohio, a Democrat, told the crowd.'
+    doc = extractor.nlp(text)
+    senator = list(doc[6:10])  # 'the senator from Ohio'
+    told = next(t for t in doc if t.text == "told")
+    # the rules found the quote by its marks, but no speaker
+    marked = Attribution([(1, 13)], "direct", passages=[QuotedPassage(0, 13)])
+    tagged = Attribution([(1, 13)], "direct", told, senator, cue_spans=[(told.idx, told.idx + 4)])
+    (quote,) = combine(text, [marked], [tagged])
+    assert quote is marked and quote.source_tokens == senator and quote.cue == [(told.idx, told.idx + 4)]
