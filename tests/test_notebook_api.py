@@ -50,7 +50,7 @@ def test_to_dataframe_one_row_per_quote_and_organization(labelled_examples):
     frame = stance.to_dataframe(articles)
     n_pairs = sum(len(q.targets) for a in articles for q in a.quotes)
     n_bare = sum(1 for a in articles for q in a.quotes if not q.targets)
-    assert len(frame) == n_pairs + n_bare == 31 + 17
+    assert len(frame) == n_pairs + n_bare == 31 + 19
     row = frame[(frame.speaker == "Dmitry Peskov") & (frame.stance == "supportive")].iloc[0]
     assert row.target == "Collective Security Treaty Organization"
     # the scores are the record's own (whichever model labelled it)

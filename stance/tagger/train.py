@@ -292,8 +292,9 @@ def write_card(output: Path, evaluations: dict[str, dict[str, float]]) -> None:
         "## Data",
         "",
         "PolNeAR v1.0.0 (Newell, Margolin & Ruths, LREC 2018): political news attribution relations,",
-        "one annotator per article, converted with `stance convert polnear`. Trained on the train split,",
-        "model selection on dev. Research use; cite the paper.",
+        "converted with `stance convert polnear` (`--split train-all-annotators`: every annotator's",
+        "file of each train article; dev and test: one annotator per article). Trained on the train",
+        "records of the command below, model selection on dev. Research use; cite the paper.",
         "",
         "Training tokens by label: "
         + ", ".join(f"{label} {meta['label_counts'].get(label, 0)}" for label in meta["labels"])
