@@ -66,3 +66,14 @@ def load_checkpoint(output: Path, params: list[torch.nn.Parameter], optimizer, s
 def python_random_state(value):
     """random.getstate() after a JSON round trip: its lists back into tuples."""
     return tuple(python_random_state(v) for v in value) if isinstance(value, list) else value
+
+
+def resume_run(output: Path, fingerprint: str, params: list[torch.nn.Parameter], optimizer, schedule) -> dict:
+    """Load the run's checkpoint into the model, optimizer and schedule and return its state;
+    ValueError when there is none, or when it is of another command or other data."""
+    if not (output / CHECKPOINT / "state.json").exists():
+        raise ValueError(f"{output}: no checkpoint to resume from")
+    state = load_checkpoint(output, params, optimizer, schedule)
+    if state["fingerprint"] != fingerprint:
+        raise ValueError(f"{output}: the checkpoint is of another command or other data")
+    return state

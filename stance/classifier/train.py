@@ -29,7 +29,7 @@ from pathlib import Path
 import torch
 from tqdm import tqdm
 
-from stance.checkpoints import CHECKPOINT, load_checkpoint, python_random_state, save_checkpoint
+from stance.checkpoints import CHECKPOINT, python_random_state, resume_run, save_checkpoint
 from stance.classifier.inputs import DEFAULT_FORMAT, WINDOW, InputFormat, PairText, labelled_pairs
 from stance.classifier.model import CONFIG_NAME, LABEL_ID, StanceClassifier, new_classifier
 from stance.encoder import (
@@ -332,11 +332,7 @@ def train_stance(
     first_epoch, skip = 0, 0
     fingerprint = json.dumps([asdict(config), repeat or {}, caps or {}, len(pairs), n_tokens], sort_keys=True)
     if resume:
-        if not (output / CHECKPOINT / "state.json").exists():
-            raise ValueError(f"{output}: no checkpoint to resume from")
-        state = load_checkpoint(output, params, optimizer, schedule)
-        if state["fingerprint"] != fingerprint:
-            raise ValueError(f"{output}: the checkpoint is of another command or other data")
+        state = resume_run(output, fingerprint, params, optimizer, schedule)
         best, history, stale, step = state["best"], state["history"], state["stale"], state["step"]
         first_epoch = state["epoch"]
         skip = step - first_epoch * per_epoch

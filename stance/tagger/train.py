@@ -24,7 +24,7 @@ from pathlib import Path
 import torch
 from tqdm import tqdm
 
-from stance.checkpoints import CHECKPOINT, load_checkpoint, python_random_state, save_checkpoint
+from stance.checkpoints import CHECKPOINT, python_random_state, resume_run, save_checkpoint
 from stance.encoder import PACKAGED_ENCODER, portable_adapter_config, resolve_encoder
 from stance.evaluation import evaluate
 from stance.kinds import kind_from_marks
@@ -189,11 +189,7 @@ def train_tagger(
     first = 1
     fingerprint = json.dumps([asdict(config), len(rows), n_tokens], sort_keys=True)
     if resume:
-        if not (output / CHECKPOINT / "state.json").exists():
-            raise ValueError(f"{output}: no checkpoint to resume from")
-        state = load_checkpoint(output, params, optimizer, schedule)
-        if state["fingerprint"] != fingerprint:
-            raise ValueError(f"{output}: the checkpoint is of another command or other data")
+        state = resume_run(output, fingerprint, params, optimizer, schedule)
         best, history, stale, first = state["best"], state["history"], state["stale"], state["epoch"] + 1
         rng.setstate(python_random_state(state["rng"]))
         started -= state["seconds"]
