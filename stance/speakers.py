@@ -335,7 +335,6 @@ class SpeakerResolver:
         """
         order = sorted(range(len(attributions)), key=lambda i: attributions[i].start)
         names: dict[int, str | None] = {}
-        persons: dict[int, Person | None] = {}
         later: list[tuple[int, int]] = []  # (pass, attribution index)
         for i in order:
             tokens = attributions[i].source_tokens
@@ -347,12 +346,12 @@ class SpeakerResolver:
             if head.pos_ == "PRON" or word in RELATIVE:
                 later.append((0 if word in RELATIVE else 2 if word in FIRST_PERSON else 1, i))
                 continue
-            names[i], persons[i] = self._resolve_words(tokens, head)
-            self._speaker_event(tokens, persons[i])
+            names[i], person = self._resolve_words(tokens, head)
+            self._speaker_event(tokens, person)
         for _, i in sorted(later, key=lambda p: (p[0], attributions[p[1]].start)):
             tokens = attributions[i].source_tokens
-            names[i], persons[i] = self._resolve_pronoun(tokens, _head(tokens), attributions, names)
-            self._speaker_event(tokens, persons[i])
+            names[i], person = self._resolve_pronoun(tokens, _head(tokens), attributions, names)
+            self._speaker_event(tokens, person)
         return [names[i] for i in range(len(attributions))]
 
     def _speaker_event(self, tokens: list[Token], person: Person | None) -> None:
@@ -408,7 +407,7 @@ class SpeakerResolver:
         if person is not None:
             return person.name, person
         # 'the Kremlin said' is the Kremlin; 'the Kremlin spokesman said' is a person.
-        org = self.orgs.name_of((head.idx, head.idx + len(head.text)))
+        org = self._org_at(head)
         if org is not None:
             return org, None
         person = self._described_person(tokens, head)
@@ -419,6 +418,10 @@ class SpeakerResolver:
             if org is not None:
                 return org, None
         return self._own_words(tokens, head), None
+
+    def _org_at(self, token: Token) -> str | None:
+        """The organization a token is part of a mention of, if any."""
+        return self.orgs.name_of((token.idx, token.idx + len(token.text)))
 
     def _known_surname(self, head: Token) -> Person | None:
         """A proper noun the NER missed that is the surname of a known person ('WALLACE', 'Tester')."""
@@ -490,9 +493,7 @@ class SpeakerResolver:
                 person = self._person_near(antecedent)
                 if person is not None:
                     return person.name, person
-                org = self.orgs.name_of((antecedent.idx, antecedent.idx + len(antecedent.text)))
-                if org is not None:
-                    return org, None
+                return self._org_at(antecedent), None
             return None, None
         if word in FIRST_PERSON:
             # 'I' inside a quote is the quote's speaker: the innermost attribution holding it.
