@@ -770,6 +770,16 @@ def train_stance_command(
     distill_weight: Annotated[
         float, typer.Option(help="Weight of the teacher's scores in the loss (the gold label has the rest).")
     ] = 0.5,
+    pool: Annotated[
+        list[Path] | None,
+        typer.Option(
+            help="Unlabelled records (`stance extract` output with targets): every (quote, organization) "
+            "pair trains on the --teacher's scores alone; dev and --test articles are left out."
+        ),
+    ] = None,
+    max_pool_pairs: Annotated[
+        int, typer.Option(help="A seeded sample of at most N distinct pool pairs (0: all).")
+    ] = 0,
     marks: Annotated[bool, typer.Option(help="Wrap the target's mentions in << >> in the input.")] = True,
     speaker: Annotated[bool, typer.Option(help="Put 'speaker:' before the passage in the input.")] = True,
     calibration_only: Annotated[
@@ -816,6 +826,7 @@ def train_stance_command(
         speaker=speaker,
         teacher=str(teacher) if teacher else None,
         distill_weight=distill_weight,
+        max_pool_pairs=max_pool_pairs,
     )
     try:
         times = {name: int(n) for name, n in (r.rsplit("=", 1) for r in repeat or [])}
@@ -831,6 +842,7 @@ def train_stance_command(
             if unknown:
                 raise ValueError(f"{option} names no training file: {', '.join(sorted(unknown))}")
         held_out = {path.name: read_records(path) for path in test or []}
+        pool_sets = {path.name: read_records(path) for path in pool or []}
     except (OSError, RecordError, ValueError) as err:
         raise _fail(str(err)) from None
     if extra_sets:
@@ -845,7 +857,11 @@ def train_stance_command(
         record_calibration_command(output, _command_line())
     else:
         try:
-            train_stance(train_sets, dev_articles, output, config, _command_line(), times, caps, resume)
+            test_ids = {a.id for arts in held_out.values() for a in arts}
+            train_stance(
+                train_sets, dev_articles, output, config, _command_line(), times, caps, resume,
+                pool_sets, test_ids,
+            )  # fmt: skip
         except ValueError as err:
             raise _fail(str(err)) from None
     classifier = StanceClassifier.load(output)

@@ -368,6 +368,80 @@ def test_a_student_learns_from_the_teachers_scores(tmp_path):
     assert "Distilled: the loss mixes the gold label (0.5)" in (tmp_path / "README.md").read_text()
 
 
+def _unlabelled(article_id: str, text: str, content: str, name: str) -> Article:
+    art = _article(text, content, {name: [name]}, speaker="A spokesman")
+    art.id = article_id
+    return art
+
+
+POOL = [
+    _unlabelled("p1", "He said Gale ruined the town.", "Gale ruined the town", "Gale"),
+    _unlabelled("p2", "She said Gale ruined the town.", "Gale ruined the town", "Gale"),  # the same input
+    _unlabelled("p3", "They said Hale met on Friday.", "Hale met on Friday", "Hale"),
+    _unlabelled("a", "He said Iris was wonderful.", "Iris was wonderful", "Iris"),  # a dev article's id
+    _unlabelled("t1", "He said Jade was late.", "Jade was late", "Jade"),
+]
+
+
+def test_the_pool_keeps_distinct_pairs_outside_dev_and_test():
+    from stance.classifier.train import pool_pairs
+
+    pairs, counts = pool_pairs({"pool.jsonl": POOL, "more.jsonl": POOL[:1]}, {"a", "t1"}, 0, seed=0)
+    assert [p.target for p in pairs] == ["Gale", "Hale"]  # p2 reads exactly as p1 (same speaker, words)
+    assert counts == {"pool.jsonl": 2, "more.jsonl": 0}
+    sampled, counts = pool_pairs({"pool.jsonl": POOL}, {"a"}, 2, seed=0)
+    assert len(sampled) == 2 and counts == {"pool.jsonl": 2}
+    assert sampled == pool_pairs({"pool.jsonl": POOL}, {"a"}, 2, seed=0)[0]  # seeded
+
+
+def test_pool_rows_learn_from_the_teacher_alone():
+    from stance.classifier.train import UNLABELLED, _loss
+
+    logits = torch.tensor([[2.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 3.0]], requires_grad=True)
+    labels = torch.tensor([0, UNLABELLED, 2])
+    soft = torch.tensor([[1.0, 0.0, 0.0], [0.2, 0.7, 0.1], [0.0, 0.0, 1.0]])
+    gold_loss = torch.nn.CrossEntropyLoss()
+    loss = _loss(logits, labels, soft, gold_loss, weight=0.0)
+    expected = (
+        2 / 3 * gold_loss(logits[[0, 2]], labels[[0, 2]])
+        + 1 / 3 * -(soft[1] * logits[1].log_softmax(-1)).sum()
+    )
+    assert loss.item() == pytest.approx(expected.item())
+    # no pool row: the old loss, gold and teacher mixed by the weight
+    mixed = _loss(logits[[0, 2]], labels[[0, 2]], soft[[0, 2]], gold_loss, weight=0.5)
+    by_hand = (
+        0.5 * gold_loss(logits[[0, 2]], labels[[0, 2]])
+        + 0.5 * -(soft[[0, 2]] * logits[[0, 2]].log_softmax(-1)).sum(-1).mean()
+    )
+    assert mixed.item() == pytest.approx(by_hand.item())
+
+
+def test_a_student_trains_on_an_unlabelled_pool(tmp_path):
+    from stance.classifier.model import CONFIG_NAME, DEFAULT_STANCE_MODEL
+    from stance.classifier.train import write_card
+
+    config = StanceTrainingConfig(max_length=32, epochs=1, batch_size=4, eval_every=2, patience=10)
+    with pytest.raises(ValueError, match="needs a teacher"):
+        train_stance({"tiny.jsonl": TINY}, TINY, tmp_path, config, "test command", pool={"pool.jsonl": POOL})
+    config.teacher, config.distill_weight = str(DEFAULT_STANCE_MODEL), 0.0
+    train_stance(
+        {"tiny.jsonl": TINY},
+        TINY,
+        tmp_path,
+        config,
+        "test command",
+        pool={"pool.jsonl": POOL},
+        exclude={"t1"},
+    )
+    meta = json.loads((tmp_path / CONFIG_NAME).read_text())
+    assert meta["pool_counts"] == {"pool.jsonl": 2}
+    assert meta["history"][-1]["step"] == 2  # 6 labelled + 2 pool pairs, batches of 4
+    write_card(tmp_path, {}, {})
+    card = (tmp_path / "README.md").read_text()
+    assert "Unlabelled pool: 2 distinct (quote, organization) pairs" in card
+    assert "the labelled pairs train on their gold labels alone" in card
+
+
 def test_a_model_shipped_in_fp16_gives_the_same_scores(tmp_path):
     import importlib.util
 

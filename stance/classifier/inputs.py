@@ -66,6 +66,16 @@ def pair_text(article: Article, quote: Quote, target: Target, form: InputFormat 
     return PairText(" ".join(target.name.split()), passage)
 
 
+def all_pairs(articles: list[Article], form: InputFormat = DEFAULT_FORMAT) -> list[PairText]:
+    """The input of every (quote, target) of a collection, labelled or not."""
+    return [
+        pair_text(article, quote, target, form)
+        for article in articles
+        for quote in article.quotes
+        for target in quote.targets
+    ]
+
+
 def labelled_pairs(articles: list[Article], form: InputFormat = DEFAULT_FORMAT) -> list[tuple[PairText, str]]:
     """Every (input, gold stance) of the labelled targets of a collection."""
     return [

@@ -11,6 +11,10 @@
 4. Every `eval_every` steps score dev; from `select_after_epochs` on, keep the adapter with the
    best dev macro-F1 and stop after `patience` evaluations without improvement.
 5. Fit a temperature on dev (scaling logits to minimise dev log-loss), save adapter, config, card.
+
+Distillation (optional): a trained teacher's calibrated scores are soft targets, on the labelled
+pairs (mixed with their gold label) and on an unlabelled pool of pairs (quotes `stance extract`
+finds, with their organizations), which train on the teacher's scores alone.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ import torch
 from tqdm import tqdm
 
 from stance.checkpoints import CHECKPOINT, python_random_state, resume_run, save_checkpoint
-from stance.classifier.inputs import DEFAULT_FORMAT, WINDOW, InputFormat, PairText, labelled_pairs
+from stance.classifier.inputs import DEFAULT_FORMAT, WINDOW, InputFormat, PairText, all_pairs, labelled_pairs
 from stance.classifier.model import CONFIG_NAME, LABEL_ID, StanceClassifier, new_classifier
 from stance.encoder import (
     MPNET_ENCODER,
@@ -67,6 +71,8 @@ class StanceTrainingConfig:
     # targets, mixed into the loss with this weight (the gold label keeps the rest).
     teacher: str | None = None
     distill_weight: float = 0.5
+    # The unlabelled pool: a seeded sample of at most this many distinct pairs (0: all).
+    max_pool_pairs: int = 0
 
     def input_format(self) -> InputFormat:
         return InputFormat(marks=self.marks, speaker=self.speaker, window=self.window)
@@ -193,8 +199,36 @@ def training_pairs(
     return out, counts
 
 
+UNLABELLED = -100  # the label id of a pool pair: no gold loss
+
+
+def pool_pairs(
+    pool: dict[str, list[Article]], exclude: set[str], cap: int, seed: int, form: InputFormat = DEFAULT_FORMAT
+) -> tuple[list[PairText], dict[str, int]]:
+    """The distinct (quote, target) inputs of the pool's records, leaving out articles whose id is
+    in `exclude` (dev and test articles: a pool must not teach the student what it is scored on),
+    a seeded sample of at most `cap` (0: all); and the pairs kept per pool file, for the card."""
+    kept, counts = {}, {}
+    for name, articles in pool.items():
+        pairs = all_pairs([a for a in articles if a.id not in exclude], form)
+        fresh = {(p.target, p.passage): p for p in pairs if (p.target, p.passage) not in kept}
+        kept.update(fresh)
+        counts[name] = len(fresh)
+    out = list(kept.values())
+    if cap and len(out) > cap:
+        chosen = set(random.Random(f"{seed}:pool").sample(range(len(out)), cap))
+        sampled = [p for i, p in enumerate(out) if i in chosen]
+        names = [n for n, c in counts.items() for _ in range(c)]  # the file of each distinct pair
+        counts = dict(Counter(names[i] for i in sorted(chosen)))
+        out = sampled
+    return out, counts
+
+
 def _dataset(
-    pairs: list[tuple[PairText, str]], tokenizer, max_length: int, soft: list[list[float]] | None = None
+    pairs: list[tuple[PairText, str | None]],
+    tokenizer,
+    max_length: int,
+    soft: list[list[float]] | None = None,
 ):
     from datasets import Dataset
 
@@ -202,7 +236,7 @@ def _dataset(
         {
             "target": [p.target for p, _ in pairs],
             "passage": [p.passage for p, _ in pairs],
-            "label": [LABEL_ID[label] for _, label in pairs],
+            "label": [UNLABELLED if label is None else LABEL_ID[label] for _, label in pairs],
             **({"soft": soft} if soft is not None else {}),
         }
     )
@@ -245,7 +279,9 @@ def _batches(data, batch_size: int, pad_id: int, rng: random.Random):
         yield inputs, torch.tensor(rows["label"]), soft
 
 
-def teacher_scores(teacher_folder: str, pairs: list[tuple[PairText, str]], form: InputFormat, device) -> list:
+def teacher_scores(
+    teacher_folder: str, pairs: list[tuple[PairText, str | None]], form: InputFormat, device
+) -> list:
     """The teacher's calibrated scores for each training pair (each distinct pair scored once: the
     repeated sets hold the same pairs several times)."""
     teacher = StanceClassifier.load(teacher_folder, device)
@@ -258,6 +294,29 @@ def teacher_scores(teacher_folder: str, pairs: list[tuple[PairText, str]], form:
     found = {(p.target, p.passage): row for p, row in zip(distinct, probs, strict=True)}
     del teacher
     return [found[(p.target, p.passage)] for p, _ in pairs]
+
+
+def _loss(logits: torch.Tensor, labels: torch.Tensor, soft: torch.Tensor | None, gold_loss, weight: float):
+    """The batch's loss: the (class-weighted) gold loss of the labelled rows, mixed with the
+    cross-entropy against the teacher's scores (`weight`), and the teacher's alone on the
+    unlabelled pool rows; each part weighted by its share of the batch."""
+    if soft is None:
+        return gold_loss(logits, labels)
+    soft = soft.to(logits.device)
+
+    def distilled(rows: torch.Tensor) -> torch.Tensor:
+        return -(soft[rows] * logits[rows].log_softmax(-1)).sum(-1).mean()
+
+    labelled = labels != UNLABELLED
+    loss = logits.new_zeros(())
+    if labelled.any():
+        part = gold_loss(logits[labelled], labels[labelled])
+        if weight > 0:
+            part = (1 - weight) * part + weight * distilled(labelled)
+        loss = loss + labelled.float().mean() * part
+    if not labelled.all():
+        loss = loss + (~labelled).float().mean() * distilled(~labelled)
+    return loss
 
 
 def lora_targets(model: torch.nn.Module) -> list[str]:
@@ -278,11 +337,15 @@ def train_stance(
     repeat: dict[str, int] | None = None,
     caps: dict[str, int] | None = None,
     resume: bool = False,
+    pool: dict[str, list[Article]] | None = None,
+    exclude: set[str] | None = None,
 ) -> dict[str, float]:
     """Train, early-stop on dev macro-F1, calibrate, save; returns the best dev scores. Runs on the
     GPU when there is one, else on the CPU. After every dev evaluation the run's state is kept in
     ``output/checkpoint``; ``resume`` continues from it (the same command, the same data) and
-    gives the model an uninterrupted run would."""
+    gives the model an uninterrupted run would. ``pool`` (needs a teacher): unlabelled records
+    whose pairs train on the teacher's scores alone; articles of dev or of ``exclude`` (test sets'
+    ids) are left out of it."""
     from peft import LoraConfig, get_peft_model
     from transformers import AutoTokenizer, get_linear_schedule_with_warmup
 
@@ -311,8 +374,19 @@ def train_stance(
     dev_pairs = labelled_pairs(dev, form)
     if not pairs or not dev_pairs:
         raise ValueError("no labelled (quote, target) pairs in the training or dev records")
-    soft = teacher_scores(config.teacher, pairs, form, device) if config.teacher else None
-    data = _dataset(pairs, tokenizer, config.max_length, soft)
+    if pool and not config.teacher:
+        raise ValueError("an unlabelled pool needs a teacher to score it")
+    unlabelled, pool_counts = pool_pairs(
+        pool or {}, {a.id for a in dev} | (exclude or set()), config.max_pool_pairs, config.seed, form
+    )
+    rows: list[tuple[PairText, str | None]] = [*pairs, *((p, None) for p in unlabelled)]
+    soft = None
+    if config.teacher and config.distill_weight > 0:
+        soft = teacher_scores(config.teacher, rows, form, device)
+    elif config.teacher and unlabelled:  # the labelled pairs keep their gold label alone
+        gold = [[float(label == s) for s in STANCES] for _, label in pairs]
+        soft = gold + teacher_scores(config.teacher, rows[len(pairs) :], form, device)
+    data = _dataset(rows, tokenizer, config.max_length, soft)
     frequency = Counter(label for _, label in pairs)
     power = config.class_weight_power
     weights = torch.tensor([(len(pairs) / max(1, frequency[s])) ** power for s in STANCES])
@@ -324,13 +398,16 @@ def train_stance(
     first_eligible = min(steps, math.ceil(config.select_after_epochs * per_epoch))
     schedule = get_linear_schedule_with_warmup(optimizer, int(0.06 * steps), steps)
     n_tokens = sum(len(ids) for ids in data["input_ids"])
-    print(f"{len(pairs)} pairs, {n_tokens} tokens an epoch; {steps} steps", file=sys.stderr)
+    pooled = f" (and {len(unlabelled)} unlabelled)" if unlabelled else ""
+    print(f"{len(pairs)} pairs{pooled}, {n_tokens} tokens an epoch; {steps} steps", file=sys.stderr)
 
     best: dict[str, float] | None = None
     history: list[dict[str, float]] = []
     stale, step, started = 0, 0, time.time()
     first_epoch, skip = 0, 0
-    fingerprint = json.dumps([asdict(config), repeat or {}, caps or {}, len(pairs), n_tokens], sort_keys=True)
+    fingerprint = json.dumps(
+        [asdict(config), repeat or {}, caps or {}, len(pairs), n_tokens, pool_counts], sort_keys=True
+    )
     if resume:
         state = resume_run(output, fingerprint, params, optimizer, schedule)
         best, history, stale, step = state["best"], state["history"], state["stale"], state["step"]
@@ -347,10 +424,7 @@ def train_stance(
             model.train()
             batch = {key: value.to(device) for key, value in batch.items()}
             logits = model(**batch).logits
-            loss = loss_fn(logits, labels.to(device))
-            if targets is not None:  # cross-entropy against the teacher's scores
-                distilled = -(targets.to(device) * logits.log_softmax(-1)).sum(-1).mean()
-                loss = (1 - config.distill_weight) * loss + config.distill_weight * distilled
+            loss = _loss(logits, labels.to(device), targets, loss_fn, config.distill_weight)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)
             optimizer.step()
@@ -396,6 +470,7 @@ def train_stance(
         "repeat": repeat or {},
         "caps": caps or {},
         "label_counts": counts,
+        "pool_counts": pool_counts,
         "history": history,
         "train_seconds": round(time.time() - started),
         "device": (
@@ -409,7 +484,6 @@ def train_stance(
     calibrate(output, dev_pairs, device)  # the best adapter, not the last one
     shutil.rmtree(output / CHECKPOINT, ignore_errors=True)  # the run is complete
     return best
-
 
 
 SOURCES = {
@@ -486,7 +560,25 @@ def write_card(output: Path, evaluations: dict[str, dict[str, float]], sources: 
                 f"calibrated scores of the teacher `{train['teacher']}` on the same pair "
                 f"({train['distill_weight']:g}); the teacher's card gives its data and recipe."
             ]
-            if train.get("teacher")
+            if train.get("teacher") and train["distill_weight"] > 0
+            else []
+        ),
+        *(
+            [
+                f"- Teacher: `{train['teacher']}` (its card gives its data and recipe); the labelled "
+                "pairs train on their gold labels alone."
+            ]
+            if train.get("teacher") and train["distill_weight"] <= 0
+            else []
+        ),
+        *(
+            [
+                f"- Unlabelled pool: {sum(meta['pool_counts'].values())} distinct (quote, organization) "
+                "pairs, trained on the teacher's calibrated scores alone ("
+                + ", ".join(f"{name}: {n}" for name, n in meta["pool_counts"].items())
+                + "; dev and test articles left out)."
+            ]
+            if meta.get("pool_counts")
             else []
         ),
         f"- Calibration: logits divided by a temperature of {meta['temperature']} fitted on dev "
