@@ -662,6 +662,12 @@ def train_extractor(
     max_train_articles: Annotated[
         int, typer.Option(help="Use only the first N training articles (0: all).")
     ] = 0,
+    init: Annotated[
+        Path | None,
+        typer.Option(
+            help="Start from this trained tagger's adapter and head (more epochs on a fresh schedule)."
+        ),
+    ] = None,
     decoding_only: Annotated[
         bool,
         typer.Option(
@@ -693,6 +699,7 @@ def train_extractor(
         learning_rate=learning_rate,
         seed=seed,
         max_train_articles=max_train_articles,
+        init=str(init) if init else None,
     )
     try:
         train_articles = [a for path in train for a in read_records(path)]

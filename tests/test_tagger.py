@@ -260,3 +260,26 @@ def test_a_stopped_tagger_run_resumed_gives_the_uninterrupted_model(tmp_path, mo
     assert not (stopped / "checkpoint").exists()
     a, b = (load_file(str(d / "adapter_model.safetensors")) for d in (whole, stopped))
     assert a.keys() == b.keys() and all(torch.allclose(a[k], b[k], atol=1e-6) for k in a)
+
+
+def test_a_run_started_from_a_trained_tagger_starts_with_its_weights(tmp_path):
+    import json
+    import shutil
+
+    from stance.tagger import train
+    from stance.tagger.model import CONFIG_NAME, QuoteTagger
+
+    shipped = ROOT / "models" / "extractor"
+    model = train.new_tagger_model(train.TaggerTrainingConfig(init=str(shipped))).eval()
+    tagger = QuoteTagger.load(shipped)  # merged at load time: the same function
+    ids = tagger.tokenizer('"We will act," Mayor Reed said.', return_tensors="pt")["input_ids"]
+    with torch.inference_mode():
+        assert torch.allclose(model(input_ids=ids).logits, tagger.model(input_ids=ids).logits, atol=1e-4)
+
+    other = tmp_path / "rank-8"
+    shutil.copytree(shipped, other)
+    meta = json.loads((other / CONFIG_NAME).read_text())
+    meta["training"]["lora_r"] = 8
+    (other / CONFIG_NAME).write_text(json.dumps(meta))
+    with pytest.raises(ValueError, match="adapter rank differs"):
+        train.new_tagger_model(train.TaggerTrainingConfig(init=str(other)))

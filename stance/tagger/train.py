@@ -7,6 +7,9 @@
 4. After every epoch, extract dev with the tagger and keep the adapter with the best dev
    content + source exact F1 (early stopping when it stops improving).
 5. Save the adapter, the tagger config and a model card.
+
+`init` starts from a trained tagger's adapter and head instead of fresh ones: more epochs for a
+run whose dev scores were still rising, on a schedule of their own.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from stance.kinds import kind_from_marks
 from stance.records import Article, Quote, Span
 from stance.tagger.bio import LABEL_ID, LABELS, article_spans, spans_to_tags
 from stance.tagger.decode import group_spans
-from stance.tagger.model import CONFIG_NAME, QuoteTagger, windows
+from stance.tagger.model import CONFIG_NAME, QuoteTagger, require_safetensors, windows
 
 
 @dataclass
@@ -50,6 +53,7 @@ class TaggerTrainingConfig:
     patience: int = 1
     seed: int = 13
     max_train_articles: int = 0  # 0: all
+    init: str | None = None  # a trained tagger's folder to start from (same base encoder)
 
 
 def training_windows(articles: list[Article], tagger: QuoteTagger, size: int, overlap: int) -> list[dict]:
@@ -132,28 +136,15 @@ def test_scores(folder: Path, articles: list[Article]) -> dict[str, float]:
     return dev_scores(QuoteTagger.load(folder), articles)
 
 
-def train_tagger(
-    train: list[Article],
-    dev: list[Article],
-    output: Path,
-    config: TaggerTrainingConfig,
-    command: str,
-    resume: bool = False,
-) -> dict[str, float]:
-    """Train, keep the best epoch by dev content and source exact F1, save. After every epoch the
-    run's state is kept in ``output/checkpoint``; ``resume`` continues after the last epoch done
-    (the same command, the same data)."""
-    from peft import LoraConfig, get_peft_model
-    from transformers import AutoModelForTokenClassification, AutoTokenizer, get_linear_schedule_with_warmup
+def new_tagger_model(config: TaggerTrainingConfig) -> torch.nn.Module:
+    """The encoder with a LoRA adapter and a token-classification head: fresh, or those of the
+    trained tagger in `config.init`."""
+    from peft import LoraConfig, get_peft_model, set_peft_model_state_dict
+    from safetensors.torch import load_file
+    from transformers import AutoModelForTokenClassification
 
-    random.seed(config.seed)
-    torch.manual_seed(config.seed)
-    rng = random.Random(config.seed)
-    if config.max_train_articles:
-        train = train[: config.max_train_articles]
-    encoder = resolve_encoder(config.base_model)
     base = AutoModelForTokenClassification.from_pretrained(
-        encoder,
+        resolve_encoder(config.base_model),
         use_safetensors=True,
         num_labels=len(LABELS),
         id2label=dict(enumerate(LABELS)),
@@ -168,6 +159,40 @@ def train_tagger(
         task_type="TOKEN_CLS",
     )
     model = get_peft_model(base, lora)
+    if config.init:
+        folder = Path(config.init)
+        require_safetensors(folder, "quote tagger")
+        trained = json.loads((folder / CONFIG_NAME).read_text(encoding="utf-8"))
+        if trained["base_model"] != config.base_model or trained["training"]["lora_r"] != config.lora_r:
+            raise ValueError(f"--init {folder}: its base encoder or adapter rank differs from this run's")
+        result = set_peft_model_state_dict(model, load_file(folder / "adapter_model.safetensors"))
+        misfits = [k for k in result.missing_keys if "lora_" in k or "modules_to_save" in k]
+        misfits += result.unexpected_keys
+        if misfits:
+            raise ValueError(f"--init {folder}: its adapter does not fit this run's ({misfits[:3]})")
+    return model
+
+
+def train_tagger(
+    train: list[Article],
+    dev: list[Article],
+    output: Path,
+    config: TaggerTrainingConfig,
+    command: str,
+    resume: bool = False,
+) -> dict[str, float]:
+    """Train, keep the best epoch by dev content and source exact F1, save. After every epoch the
+    run's state is kept in ``output/checkpoint``; ``resume`` continues after the last epoch done
+    (the same command, the same data)."""
+    from transformers import AutoTokenizer, get_linear_schedule_with_warmup
+
+    random.seed(config.seed)
+    torch.manual_seed(config.seed)
+    rng = random.Random(config.seed)
+    if config.max_train_articles:
+        train = train[: config.max_train_articles]
+    model = new_tagger_model(config)
+    encoder = resolve_encoder(config.base_model)
     tagger = QuoteTagger(model, AutoTokenizer.from_pretrained(encoder), config.max_length, config.overlap)
 
     rows = training_windows(train, tagger, config.max_length, config.train_overlap)
@@ -284,6 +309,14 @@ def write_card(output: Path, evaluations: dict[str, dict[str, float]]) -> None:
         " classification head, in safetensors.",
         f"- Labels: {', '.join(meta['labels'])}.",
         f"- Windows: {meta['max_length']} word pieces, {meta['overlap']} shared by neighbours at inference.",
+        *(
+            [
+                f"- Started from the adapter and head of the trained tagger `{meta['training']['init']}` "
+                f"(its card gives that run), then trained {meta['training']['epochs']} more epochs at most."
+            ]
+            if meta["training"].get("init")
+            else []
+        ),
         "",
         "## Data",
         "",
