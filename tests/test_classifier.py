@@ -474,3 +474,18 @@ def test_stance_model_takes_a_shipped_models_short_name(monkeypatch, tmp_path):
     assert cli._stance_model(Path("mpnet")) == tmp_path / "stance-mpnet"
     assert cli._stance_model(Path("other")) == Path("other")  # not shipped: the folder check reports it
     assert cli._stance_model(tmp_path) == tmp_path and cli._stance_model(None) is None
+
+
+def test_the_pool_script_adds_the_people_a_quote_names_but_not_its_speaker():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("stance_pool", ROOT / "scripts" / "stance_pool.py")
+    stance_pool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(stance_pool)
+    text = "Reed said Lee betrayed NATO and Lee lied, and Reed was right. Kim agreed."
+    content = "Lee betrayed NATO and Lee lied, and Reed was right"
+    art = _article(text, content, {"NATO": ["NATO"]}, speaker="Ann Reed")
+    people = [span_of(text, "Reed"), (10, 13), (32, 35), (46, 50), span_of(text, "Kim")]
+    assert stance_pool.add_people(art, people) == 1
+    names = [(t.name, t.mentions) for t in art.quotes[0].targets]
+    assert names == [("NATO", [span_of(text, "NATO")]), ("Lee", [(10, 13), (32, 35)])]
