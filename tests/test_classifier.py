@@ -389,6 +389,9 @@ def test_the_pool_keeps_distinct_pairs_outside_dev_and_test():
     pairs, counts = pool_pairs({"pool.jsonl": POOL, "more.jsonl": POOL[:1]}, {"a", "t1"}, 0, seed=0)
     assert [p.target for p in pairs] == ["Gale", "Hale"]  # p2 reads exactly as p1 (same speaker, words)
     assert counts == {"pool.jsonl": 2, "more.jsonl": 0}
+    labelled = frozenset({(pairs[1].target, pairs[1].passage)})
+    unlabelled, _ = pool_pairs({"pool.jsonl": POOL}, {"a", "t1"}, 0, 0, labelled=labelled)
+    assert [p.target for p in unlabelled] == ["Gale"]  # Hale's input has a gold label
     sampled, counts = pool_pairs({"pool.jsonl": POOL}, {"a"}, 2, seed=0)
     assert len(sampled) == 2 and counts == {"pool.jsonl": 2}
     assert sampled == pool_pairs({"pool.jsonl": POOL}, {"a"}, 2, seed=0)[0]  # seeded

@@ -203,15 +203,26 @@ UNLABELLED = -100  # the label id of a pool pair: no gold loss
 
 
 def pool_pairs(
-    pool: dict[str, list[Article]], exclude: set[str], cap: int, seed: int, form: InputFormat = DEFAULT_FORMAT
+    pool: dict[str, list[Article]],
+    exclude: set[str],
+    cap: int,
+    seed: int,
+    form: InputFormat = DEFAULT_FORMAT,
+    labelled: frozenset[tuple[str, str]] = frozenset(),
 ) -> tuple[list[PairText], dict[str, int]]:
     """The distinct (quote, target) inputs of the pool's records, leaving out articles whose id is
-    in `exclude` (dev and test articles: a pool must not teach the student what it is scored on),
-    a seeded sample of at most `cap` (0: all); and the pairs kept per pool file, for the card."""
-    kept, counts = {}, {}
+    in `exclude` (dev and test articles: a pool must not teach the student what it is scored on)
+    and inputs in `labelled` (they have gold labels), a seeded sample of at most `cap` (0: all);
+    and the pairs kept per pool file, for the card."""
+    kept: dict[tuple[str, str], PairText] = {}
+    counts = {}
     for name, articles in pool.items():
         pairs = all_pairs([a for a in articles if a.id not in exclude], form)
-        fresh = {(p.target, p.passage): p for p in pairs if (p.target, p.passage) not in kept}
+        fresh = {}
+        for p in pairs:
+            key = (p.target, p.passage)
+            if key not in kept and key not in labelled:
+                fresh[key] = p
         kept.update(fresh)
         counts[name] = len(fresh)
     out = list(kept.values())
@@ -377,7 +388,12 @@ def train_stance(
     if pool and not config.teacher:
         raise ValueError("an unlabelled pool needs a teacher to score it")
     unlabelled, pool_counts = pool_pairs(
-        pool or {}, {a.id for a in dev} | (exclude or set()), config.max_pool_pairs, config.seed, form
+        pool or {},
+        {a.id for a in dev} | (exclude or set()),
+        config.max_pool_pairs,
+        config.seed,
+        form,
+        frozenset((p.target, p.passage) for p, _ in pairs),
     )
     rows: list[tuple[PairText, str | None]] = [*pairs, *((p, None) for p in unlabelled)]
     soft = None
