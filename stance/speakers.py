@@ -70,6 +70,21 @@ _ROLE_GROUPS = [
     frozenset("judge justice".split()),
     frozenset("nominee candidate".split()),
 ]
+# Roles that a definite description uses for someone already named ('The GOP nominee said', 'The
+# Indiana governor said'): resolved like a pronoun when no one's titles hold them. Roles of people
+# who are seldom named ('the spokesman', 'the official') stay the source's own words.
+_ANAPHORIC_ROLES = frozenset(
+    "nominee candidate president governor senator congressman congresswoman businessman "
+    "businesswoman billionaire mogul woman man republican democrat secretary chairman chairwoman "
+    "mayor".split()
+)
+# Staff and family roles: someone a title or appositive calls one ('Clinton spokesman Brian Fallon',
+# 'his ex-wife, Ivana Trump') is not who 'the nominee' or 'the governor' is.
+_STAFF_ROLES = frozenset(
+    "spokesman spokeswoman spokesperson press aide adviser advisor lawyer attorney manager strategist "
+    "pollster reporter correspondent host anchor editor analyst wife husband mother father "
+    "daughter son sister brother widow widower".split()
+)
 _DESCRIPTOR_POS = ("PROPN", "NOUN", "ADJ")
 _PARTIES = {
     "republican": "r", "gop": "r", "democratic": "d", "democrat": "d", "libertarian": "l",
@@ -255,6 +270,8 @@ class SpeakerResolver:
         for child in head.children:
             if child.dep_ == "appos":
                 person.descriptors.update(t.lower_ for t in child.subtree if t.pos_ in _DESCRIPTOR_POS)
+        if head.dep_ == "appos" and head.head.pos_ == "NOUN":  # 'Her spokesman, Dan Ortiz,'
+            person.descriptors.add(head.head.lower_)
         person.descriptors |= {_TITLES[d] for d in person.descriptors if _TITLES.get(d)}
         if person.gender is None:
             for g, gendered in _GENDERED_WORDS.items():
@@ -347,10 +364,18 @@ class SpeakerResolver:
                 later.append((0 if word in RELATIVE else 2 if word in FIRST_PERSON else 1, i))
                 continue
             names[i], person = self._resolve_words(tokens, head)
+            if person is None and self._anaphoric_role(tokens, head):
+                later.append((1, i))  # with the pronouns; its own words if no one fits
+                continue
             self._speaker_event(tokens, person)
         for _, i in sorted(later, key=lambda p: (p[0], attributions[p[1]].start)):
             tokens = attributions[i].source_tokens
-            names[i], person = self._resolve_pronoun(tokens, _head(tokens), attributions, names)
+            head = _head(tokens)
+            if i in names:
+                person = self._described_antecedent(tokens, head)
+                names[i] = person.name if person else names[i]
+            else:
+                names[i], person = self._resolve_pronoun(tokens, head, attributions, names)
             self._speaker_event(tokens, person)
         return [names[i] for i in range(len(attributions))]
 
@@ -479,6 +504,24 @@ class SpeakerResolver:
 
         return min(fits, key=rank)
 
+    def _anaphoric_role(self, tokens: list[Token], head: Token) -> bool:
+        """'The Republican presidential nominee', 'the woman': 'the', modifiers, a role noun."""
+        return (
+            tokens[0].lower_ == "the"
+            and head.lower_ in _ANAPHORIC_ROLES
+            and not any(c.dep_ == "conj" for c in head.children)
+            and all(t.pos_ in (*_DESCRIPTOR_POS, "DET", "PUNCT") for t in tokens if t.i <= head.i)
+        )
+
+    def _described_antecedent(self, tokens: list[Token], head: Token) -> Person | None:
+        """The person a definite description stands for, found as a pronoun's is, among those its
+        gender and parties fit ('The Republican' is no Democrat)."""
+        words = {t.lower_ for t in tokens if t.i <= head.i}
+        gender = next((g for g, gendered in _GENDERED_WORDS.items() if head.lower_ in gendered), None)
+        parties = frozenset(_PARTIES[w] for w in words if w in _PARTIES)
+        role = None if head.lower_ in ("man", "woman") or head.lower_ in _PARTIES else head.lower_
+        return self._antecedent(tokens[0].idx, gender, parties, role)
+
     def _resolve_pronoun(
         self, tokens: list[Token], head: Token, attributions: list[Attribution], names: dict[int, str | None]
     ) -> tuple[str | None, Person | None]:
@@ -516,10 +559,13 @@ class SpeakerResolver:
             return self.orgs.last_before(offset), None
         return None, None
 
-    def _antecedent(self, offset: int, gender: str) -> Person | None:
+    def _antecedent(
+        self, offset: int, gender: str | None, parties: frozenset[str] = frozenset(), role: str | None = None
+    ) -> Person | None:
         """The person a pronoun at an offset stands for: walking back sentence by sentence, the
         nearest sentence with a fitting person, and in it a speaker or subject before any other
-        mention; names inside quotation marks only if no other fits; credible names only."""
+        mention; names inside quotation marks only if no other fits; credible names only. Fitting:
+        the gender, where given, no party outside `parties`, and no role but `role`, where given."""
         here = self._sentence(offset)
         end = bisect.bisect_left(self._events, offset, key=lambda e: e.offset)
         for allow_quoted in (False, True):
@@ -532,8 +578,13 @@ class SpeakerResolver:
                 person = event.person
                 if (event.quoted and not allow_quoted) or not person.credible:
                     continue
-                if person.gender not in (None, gender):
+                if gender is not None and person.gender not in (None, gender):
                     continue
+                if parties and {_PARTIES[d] for d in person.descriptors if d in _PARTIES} - parties:
+                    continue
+                if role is not None and person.descriptors & _STAFF_ROLES:
+                    if not any(_roles_match(role, d) for d in person.descriptors):
+                        continue
                 key = (distance, event.rank, person.gender is None, offset - event.offset)
                 if best is None or key < best[0]:
                     best = (key, person)

@@ -107,6 +107,27 @@ CASES = [
         ["Donald Trump"],
         id="surname_first_then_full_name_is_one_person",
     ),
+    pytest.param(
+        (
+            "Democrat Paula Grant toured the plant on Monday. Republican Tom Weller met workers in Ohio. "
+            "The GOP nominee said the tariffs would stay."
+        ),
+        ["Tom Weller"],
+        id="a_definite_description_names_the_last_person_of_its_party_in_focus",
+    ),
+    pytest.param(
+        (
+            "Lisa Moreno spoke first in Albany. Her spokesman, Dan Ortiz, stood beside her. "
+            "The governor said the bridge would open in May."
+        ),
+        ["Lisa Moreno"],
+        id="a_description_of_a_role_skips_staff",
+    ),
+    pytest.param(
+        "Ken Baxter, a pollster, presented the numbers. The official said turnout was low.",
+        ["official"],
+        id="a_role_seldom_named_keeps_its_own_words",
+    ),
 ]
 
 
