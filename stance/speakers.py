@@ -75,8 +75,7 @@ _ROLE_GROUPS = [
 # who are seldom named ('the spokesman', 'the official') stay the source's own words.
 _ANAPHORIC_ROLES = frozenset(
     "nominee candidate president governor senator congressman congresswoman businessman "
-    "businesswoman billionaire mogul woman man republican democrat secretary chairman chairwoman "
-    "mayor".split()
+    "businesswoman billionaire mogul republican democrat secretary chairman chairwoman mayor".split()
 )
 # Staff and family roles: someone a title or appositive calls one ('Clinton spokesman Brian Fallon',
 # 'his ex-wife, Ivana Trump') is not who 'the nominee' or 'the governor' is.
@@ -85,6 +84,14 @@ _STAFF_ROLES = frozenset(
     "pollster reporter correspondent host anchor editor analyst wife husband mother father "
     "daughter son sister brother widow widower".split()
 )
+# Every role a title or appositive can give someone: a description of one role is not a person
+# known by another ('the governor' is not 'Mayor Bill Dunn').
+_ROLE_WORDS = (
+    _ANAPHORIC_ROLES
+    | _STAFF_ROLES
+    | frozenset(w for group in _ROLE_GROUPS for w in group)
+    | frozenset(r for r in _TITLES.values() if r)
+) - {"republican", "democrat"}  # a party is not a role (parties are checked apart)
 _DESCRIPTOR_POS = ("PROPN", "NOUN", "ADJ")
 _PARTIES = {
     "republican": "r", "gop": "r", "democratic": "d", "democrat": "d", "libertarian": "l",
@@ -364,7 +371,8 @@ class SpeakerResolver:
                 later.append((0 if word in RELATIVE else 2 if word in FIRST_PERSON else 1, i))
                 continue
             names[i], person = self._resolve_words(tokens, head)
-            if person is None and self._anaphoric_role(tokens, head):
+            described = person is None and names[i] == self._own_words(tokens, head)  # no name, no org
+            if described and self._anaphoric_role(tokens, head):
                 later.append((1, i))  # with the pronouns; its own words if no one fits
                 continue
             self._speaker_event(tokens, person)
@@ -509,7 +517,8 @@ class SpeakerResolver:
         return (
             tokens[0].lower_ == "the"
             and head.lower_ in _ANAPHORIC_ROLES
-            and not any(c.dep_ == "conj" for c in head.children)
+            # 'The man, who declined to give his name,': a new person, not one named before
+            and not any(c.dep_ in ("conj", "relcl", "appos", "acl") for c in head.children)
             and all(t.pos_ in (*_DESCRIPTOR_POS, "DET", "PUNCT") for t in tokens if t.i <= head.i)
         )
 
@@ -519,7 +528,7 @@ class SpeakerResolver:
         words = {t.lower_ for t in tokens if t.i <= head.i}
         gender = next((g for g, gendered in _GENDERED_WORDS.items() if head.lower_ in gendered), None)
         parties = frozenset(_PARTIES[w] for w in words if w in _PARTIES)
-        role = None if head.lower_ in ("man", "woman") or head.lower_ in _PARTIES else head.lower_
+        role = None if head.lower_ in _PARTIES else head.lower_
         return self._antecedent(tokens[0].idx, gender, parties, role)
 
     def _resolve_pronoun(
@@ -582,9 +591,9 @@ class SpeakerResolver:
                     continue
                 if parties and {_PARTIES[d] for d in person.descriptors if d in _PARTIES} - parties:
                     continue
-                if role is not None and person.descriptors & _STAFF_ROLES:
-                    if not any(_roles_match(role, d) for d in person.descriptors):
-                        continue
+                roles = person.descriptors & _ROLE_WORDS
+                if role is not None and roles and not any(_roles_match(role, r) for r in roles):
+                    continue
                 key = (distance, event.rank, person.gender is None, offset - event.offset)
                 if best is None or key < best[0]:
                     best = (key, person)

@@ -128,6 +128,16 @@ CASES = [
         ["official"],
         id="a_role_seldom_named_keeps_its_own_words",
     ),
+    pytest.param(
+        "Sen. Ann Lowe spoke in Albany. Mayor Bill Dunn opened the bridge. The governor said it was late.",
+        ["governor"],
+        id="a_description_of_one_role_is_not_someone_titled_another",
+    ),
+    pytest.param(
+        "Police Chief Tom Reddy arrived at noon. The man, who declined to give his name, said he saw it.",
+        ["man"],
+        id="an_unnamed_man_is_not_the_last_person_named",
+    ),
 ]
 
 
