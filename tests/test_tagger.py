@@ -283,3 +283,26 @@ def test_a_run_started_from_a_trained_tagger_starts_with_its_weights(tmp_path):
     (other / CONFIG_NAME).write_text(json.dumps(meta))
     with pytest.raises(ValueError, match="adapter rank differs"):
         train.new_tagger_model(train.TaggerTrainingConfig(init=str(other)))
+
+
+def test_a_run_from_a_trained_tagger_keeps_it_when_no_epoch_beats_it(tmp_path, monkeypatch):
+    from safetensors.torch import load_file
+
+    from stance.records import Article, Quote
+    from stance.tagger import train
+
+    text = '"We will act," Mayor Reed said. Officials said the plan was late. "No," she said.'
+    articles = [Article(str(i), text, quotes=[Quote([(1, 12)], [(26, 30)], [(15, 25)])]) for i in range(2)]
+    shipped = ROOT / "models" / "extractor"
+    config = train.TaggerTrainingConfig(max_length=32, epochs=1, batch_size=2, init=str(shipped))
+    with pytest.raises(ValueError, match="must not be the output"):
+        train.train_tagger(articles, articles, shipped, config, "cmd")
+    worse = {"content.exact.f1": 0.0, "source.exact.f1": 0.0, "cue.exact.f1": 0.0}
+    first = {"content.exact.f1": 0.5, "source.exact.f1": 0.5, "cue.exact.f1": 0.5}
+    scores = iter([first, worse])  # the init tagger, then its one epoch
+    monkeypatch.setattr(train, "dev_scores", lambda tagger, dev: next(scores))
+    train.train_tagger(articles, articles, tmp_path, config, "cmd")
+    a, b = (load_file(str(d / "adapter_model.safetensors")) for d in (shipped, tmp_path))
+    assert all(torch.equal(a[k], b[k]) for k in a)  # the epoch was worse: the init stays
+    with pytest.raises(ValueError, match="not a trained quote tagger"):
+        train.new_tagger_model(train.TaggerTrainingConfig(init=str(tmp_path / "nothing")))

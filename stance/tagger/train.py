@@ -161,9 +161,15 @@ def new_tagger_model(config: TaggerTrainingConfig) -> torch.nn.Module:
     model = get_peft_model(base, lora)
     if config.init:
         folder = Path(config.init)
-        require_safetensors(folder, "quote tagger")
-        trained = json.loads((folder / CONFIG_NAME).read_text(encoding="utf-8"))
-        if trained["base_model"] != config.base_model or trained["training"]["lora_r"] != config.lora_r:
+        try:
+            require_safetensors(folder, "quote tagger")
+            trained = json.loads((folder / CONFIG_NAME).read_text(encoding="utf-8"))
+        except (OSError, RuntimeError, ValueError) as err:
+            raise ValueError(f"--init {folder}: not a trained quote tagger ({err})") from None
+        shape = ("lora_r", "lora_alpha")
+        if trained["base_model"] != config.base_model or any(
+            trained["training"].get(k) != getattr(config, k) for k in shape
+        ):
             raise ValueError(f"--init {folder}: its base encoder or adapter rank differs from this run's")
         result = set_peft_model_state_dict(model, load_file(folder / "adapter_model.safetensors"))
         misfits = [k for k in result.missing_keys if "lora_" in k or "modules_to_save" in k]
@@ -171,6 +177,15 @@ def new_tagger_model(config: TaggerTrainingConfig) -> torch.nn.Module:
         if misfits:
             raise ValueError(f"--init {folder}: its adapter does not fit this run's ({misfits[:3]})")
     return model
+
+
+def _epoch_scores(epoch: int, scores: dict[str, float]) -> dict[str, float]:
+    return {
+        "epoch": epoch,
+        "dev_content_exact_f1": scores["content.exact.f1"],
+        "dev_source_exact_f1": scores["source.exact.f1"],
+        "dev_cue_exact_f1": scores["cue.exact.f1"],
+    }
 
 
 def train_tagger(
@@ -186,6 +201,8 @@ def train_tagger(
     (the same command, the same data)."""
     from transformers import AutoTokenizer, get_linear_schedule_with_warmup
 
+    if config.init and Path(config.init).resolve() == Path(output).resolve():
+        raise ValueError("--init must not be the output folder: the first epoch saved would replace it")
     random.seed(config.seed)
     torch.manual_seed(config.seed)
     rng = random.Random(config.seed)
@@ -212,6 +229,14 @@ def train_tagger(
     stale = 0
     started = time.time()
     first = 1
+    if config.init and not resume:
+        # The tagger started from is the one to beat: kept if no epoch does better.
+        model.eval()
+        best = dev_scores(tagger, dev)
+        history.append(_epoch_scores(0, best))
+        print(f"epoch 0 (--init): dev {history[-1]}", file=sys.stderr)
+        model.save_pretrained(str(output))
+        portable_adapter_config(output, config.base_model)
     fingerprint = json.dumps([asdict(config), len(rows), n_tokens], sort_keys=True)
     if resume:
         state = resume_run(output, fingerprint, params, optimizer, schedule)
@@ -241,14 +266,7 @@ def train_tagger(
         model.eval()
         scores = dev_scores(tagger, dev)
         key = (scores["content.exact.f1"] + scores["source.exact.f1"]) / 2
-        history.append(
-            {
-                "epoch": epoch,
-                "dev_content_exact_f1": scores["content.exact.f1"],
-                "dev_source_exact_f1": scores["source.exact.f1"],
-                "dev_cue_exact_f1": scores["cue.exact.f1"],
-            }
-        )
+        history.append(_epoch_scores(epoch, scores))
         print(f"epoch {epoch}: dev {history[-1]}", file=sys.stderr)
         if best is None or key > (best["content.exact.f1"] + best["source.exact.f1"]) / 2:
             best, stale = scores, 0
