@@ -9,8 +9,8 @@ The teacher scores every (quote, target) pair of the output and the student lear
 (`stance train stance --pool`). Stance toward a person is the same judgement the classifier makes
 of an organization (NewsMTSC, one of its training sets, labels persons), and political quotes name
 people far more often than organizations, so people multiply the in-domain pool. A person is a
-spaCy PERSON entity inside the quote's content that is not the quote's speaker; its mentions are
-every occurrence of that name inside the content. No labels are made or kept.
+spaCy PERSON entity inside the quote's content whose surname is not the speaker's; the entities of
+one surname in a quote are one target ('Clinton' and 'Hillary Clinton'). No labels are made.
 """
 
 from __future__ import annotations
@@ -23,23 +23,31 @@ from stance.evaluation.metrics import _norm_name
 from stance.io import ArticleWriter, read_records
 from stance.nlp import load_spacy, parse
 from stance.records import Article, Target
+from stance.speakers import clean_name
+
+
+def _surname(name: str) -> str:
+    words = _norm_name(clean_name(name)).split()
+    return words[-1] if words else ""
 
 
 def add_people(article: Article, people: list[tuple[int, int]]) -> int:
-    """Add each quote's people (PERSON entity offsets into the text) as targets; how many added."""
+    """Add each quote's people (PERSON entity offsets into the text) as targets, one per surname
+    (its longest form as the name, every mention of it inside the content), leaving out the
+    speaker and anyone already a target; how many added."""
     added = 0
     for quote in article.quotes:
         named: dict[str, list[tuple[int, int]]] = {}
+        longest: dict[str, str] = {}
         for s, e in people:
-            if any(cs <= s and e <= ce for cs, ce in quote.content):
-                named.setdefault(article.text[s:e], []).append((s, e))
-        speaker = _norm_name(quote.speaker or "")
-        have = {_norm_name(t.name) for t in quote.targets}
-        for name, mentions in named.items():
-            key = _norm_name(name)
-            if key and key != speaker and key not in have and not (speaker and key in speaker.split()):
-                quote.targets.append(Target(name, mentions))
-                have.add(key)
+            key = _surname(article.text[s:e])
+            if key and any(cs <= s and e <= ce for cs, ce in quote.content):
+                named.setdefault(key, []).append((s, e))
+                longest[key] = max(longest.get(key, ""), clean_name(article.text[s:e]), key=len)
+        have = {_surname(quote.speaker or "")} | {_surname(t.name) for t in quote.targets}
+        for key, mentions in named.items():
+            if key not in have:
+                quote.targets.append(Target(longest[key], mentions))
                 added += 1
     return added
 

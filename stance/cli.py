@@ -780,7 +780,7 @@ def train_stance_command(
     pool: Annotated[
         list[Path] | None,
         typer.Option(
-            help="Unlabelled records (`stance extract` output with targets): every (quote, organization) "
+            help="Unlabelled records (`stance extract` output with targets): every (quote, target) "
             "pair trains on the --teacher's scores alone; dev and --test articles are left out."
         ),
     ] = None,
@@ -850,6 +850,9 @@ def train_stance_command(
                 raise ValueError(f"{option} names no training file: {', '.join(sorted(unknown))}")
         held_out = {path.name: read_records(path) for path in test or []}
         pool_sets = {path.name: read_records(path) for path in pool or []}
+        for option, paths, named in (("--test", test, held_out), ("--pool", pool, pool_sets)):
+            if len(named) < len(paths or []):
+                raise ValueError(f"{option}: two files share a name (the card and counts name files by it)")
     except (OSError, RecordError, ValueError) as err:
         raise _fail(str(err)) from None
     if extra_sets:

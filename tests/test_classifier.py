@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 import pytest
 import torch
@@ -395,6 +396,11 @@ def test_the_pool_keeps_distinct_pairs_outside_dev_and_test():
     sampled, counts = pool_pairs({"pool.jsonl": POOL}, {"a"}, 2, seed=0)
     assert len(sampled) == 2 and counts == {"pool.jsonl": 2}
     assert sampled == pool_pairs({"pool.jsonl": POOL}, {"a"}, 2, seed=0)[0]  # seeded
+    # a sample over two files counts each pair under its own file
+    two = {"one.jsonl": POOL[:3], "two.jsonl": POOL[3:]}
+    sampled, counts = pool_pairs(two, set(), 3, seed=1)
+    by_file = {"Gale": "one.jsonl", "Hale": "one.jsonl", "Iris": "two.jsonl", "Jade": "two.jsonl"}
+    assert counts == dict(Counter(by_file[p.target] for p in sampled)) and sum(counts.values()) == 3
 
 
 def test_pool_rows_learn_from_the_teacher_alone():
@@ -423,7 +429,7 @@ def test_a_student_trains_on_an_unlabelled_pool(tmp_path):
     from stance.classifier.model import CONFIG_NAME, DEFAULT_STANCE_MODEL
     from stance.classifier.train import write_card
 
-    config = StanceTrainingConfig(max_length=32, epochs=1, batch_size=4, eval_every=2, patience=10)
+    config = StanceTrainingConfig(max_length=32, epochs=1, batch_size=3, eval_every=2, patience=10)
     with pytest.raises(ValueError, match="needs a teacher"):
         train_stance({"tiny.jsonl": TINY}, TINY, tmp_path, config, "test command", pool={"pool.jsonl": POOL})
     config.teacher, config.distill_weight = str(DEFAULT_STANCE_MODEL), 0.0
@@ -438,7 +444,7 @@ def test_a_student_trains_on_an_unlabelled_pool(tmp_path):
     )
     meta = json.loads((tmp_path / CONFIG_NAME).read_text())
     assert meta["pool_counts"] == {"pool.jsonl": 2}
-    assert meta["history"][-1]["step"] == 2  # 6 labelled + 2 pool pairs, batches of 4
+    assert meta["history"][-1]["step"] == 3  # 6 labelled + 2 pool pairs, batches of 3 (2 without the pool)
     write_card(tmp_path, {}, {})
     card = (tmp_path / "README.md").read_text()
     assert "Unlabelled pool: 2 distinct (quote, organization) pairs" in card
@@ -485,10 +491,12 @@ def test_the_pool_script_adds_the_people_a_quote_names_but_not_its_speaker():
     spec = importlib.util.spec_from_file_location("stance_pool", ROOT / "scripts" / "stance_pool.py")
     stance_pool = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(stance_pool)
-    text = "Reed said Lee betrayed NATO and Lee lied, and Reed was right. Kim agreed."
-    content = "Lee betrayed NATO and Lee lied, and Reed was right"
+    text = "Reed said Tom Lee betrayed NATO and Lee lied, and Mr. Reed was right. Kim agreed."
+    content = "Tom Lee betrayed NATO and Lee lied, and Mr. Reed was right"
     art = _article(text, content, {"NATO": ["NATO"]}, speaker="Ann Reed")
-    people = [span_of(text, "Reed"), (10, 13), (32, 35), (46, 50), span_of(text, "Kim")]
-    assert stance_pool.add_people(art, people) == 1
+    tom_lee, lee, mr_reed = (10, 17), (36, 39), (50, 58)
+    assert [text[s:e] for s, e in (tom_lee, lee, mr_reed)] == ["Tom Lee", "Lee", "Mr. Reed"]
+    people = [span_of(text, "Reed"), tom_lee, lee, mr_reed, span_of(text, "Kim")]
+    assert stance_pool.add_people(art, people) == 1  # not the speaker, Reed, nor Kim outside the quote
     names = [(t.name, t.mentions) for t in art.quotes[0].targets]
-    assert names == [("NATO", [span_of(text, "NATO")]), ("Lee", [(10, 13), (32, 35)])]
+    assert names == [("NATO", [span_of(text, "NATO")]), ("Tom Lee", [tom_lee, lee])]

@@ -215,10 +215,10 @@ def pool_pairs(
     and inputs in `labelled` (they have gold labels), a seeded sample of at most `cap` (0: all);
     and the pairs kept per pool file, for the card."""
     kept: dict[tuple[str, str], PairText] = {}
-    counts = {}
+    counts: dict[str, int] = {}
     for name, articles in pool.items():
         pairs = all_pairs([a for a in articles if a.id not in exclude], form)
-        fresh = {}
+        fresh: dict[tuple[str, str], PairText] = {}
         for p in pairs:
             key = (p.target, p.passage)
             if key not in kept and key not in labelled:
@@ -307,7 +307,13 @@ def teacher_scores(
     return [found[(p.target, p.passage)] for p, _ in pairs]
 
 
-def _loss(logits: torch.Tensor, labels: torch.Tensor, soft: torch.Tensor | None, gold_loss, weight: float):
+def _loss(
+    logits: torch.Tensor,
+    labels: torch.Tensor,
+    soft: torch.Tensor | None,
+    gold_loss: torch.nn.Module,
+    weight: float,
+) -> torch.Tensor:
     """The batch's loss: the (class-weighted) gold loss of the labelled rows, mixed with the
     cross-entropy against the teacher's scores (`weight`), and the teacher's alone on the
     unlabelled pool rows; each part weighted by its share of the batch."""
@@ -393,7 +399,8 @@ def train_stance(
         config.max_pool_pairs,
         config.seed,
         form,
-        frozenset((p.target, p.passage) for p, _ in pairs),
+        # every labelled input, the cap's leftovers too: a pool does not undo a cap
+        frozenset((p.target, p.passage) for a in train_sets.values() for p, _ in labelled_pairs(a, form)),
     )
     rows: list[tuple[PairText, str | None]] = [*pairs, *((p, None) for p in unlabelled)]
     soft = None
@@ -584,17 +591,20 @@ def write_card(output: Path, evaluations: dict[str, dict[str, float]], sources: 
                 f"- Teacher: `{train['teacher']}` (its card gives its data and recipe); the labelled "
                 "pairs train on their gold labels alone."
             ]
-            if train.get("teacher") and train["distill_weight"] <= 0
+            if train.get("teacher")
+            and train["distill_weight"] <= 0
+            and sum(meta.get("pool_counts", {}).values())
             else []
         ),
         *(
             [
-                f"- Unlabelled pool: {sum(meta['pool_counts'].values())} distinct (quote, organization) "
+                f"- Unlabelled pool: {sum(meta['pool_counts'].values())} distinct (quote, target) "
                 "pairs, trained on the teacher's calibrated scores alone ("
                 + ", ".join(f"{name}: {n}" for name, n in meta["pool_counts"].items())
-                + "; dev and test articles left out)."
+                + "; the dev articles and those of the test sets given were left out, and any "
+                "input with a gold label)."
             ]
-            if meta.get("pool_counts")
+            if sum(meta.get("pool_counts", {}).values())
             else []
         ),
         f"- Calibration: logits divided by a temperature of {meta['temperature']} fitted on dev "
