@@ -447,7 +447,7 @@ def test_a_student_trains_on_an_unlabelled_pool(tmp_path):
     assert meta["history"][-1]["step"] == 3  # 6 labelled + 2 pool pairs, batches of 3 (2 without the pool)
     write_card(tmp_path, {}, {})
     card = (tmp_path / "README.md").read_text()
-    assert "Unlabelled pool: 2 distinct (quote, organization) pairs" in card
+    assert "Unlabelled pool: 2 distinct (quote, target) pairs" in card
     assert "the labelled pairs train on their gold labels alone" in card
 
 
