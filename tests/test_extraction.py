@@ -336,3 +336,24 @@ def test_a_rules_quote_without_a_source_borrows_the_taggers(extractor):
     tagged = Attribution([(1, 13)], "direct", told, senator, cue_spans=[(told.idx, told.idx + 4)])
     (quote,) = combine(text, [marked], [tagged])
     assert quote is marked and quote.source_tokens == senator and quote.cue == [(told.idx, told.idx + 4)]
+
+
+def test_a_rules_quote_takes_the_taggers_source_where_both_found_one(extractor):
+    from stance.extraction.quotemarks import QuotedPassage
+    from stance.extraction.rules import Attribution
+    from stance.tagger.extract import combine
+
+    text = '"We will win," Senator Ann Reyes of Ohio told the crowd.'
+    doc = extractor.nlp(text)
+    told = next(t for t in doc if t.text == "told")
+    reyes = [t for t in doc if t.text == "Reyes"]
+    whole = list(doc[5:10])  # 'Senator Ann Reyes of Ohio', as PolNeAR marks a source
+    cue = [(told.idx, told.idx + 4)]
+    marks = [QuotedPassage(0, 13)]
+    marked = Attribution([(1, 13)], "direct", told, reyes, passages=marks, cue_spans=cue)
+    tagged = Attribution([(1, 13)], "direct", told, whole, cue_spans=cue)
+    alone = Attribution([(1, 13)], "direct", told, list(reyes), passages=marks, cue_spans=cue)
+    (quote,) = combine(text, [marked], [tagged])
+    assert quote is marked and quote.source_tokens == whole
+    (kept,) = combine(text, [alone], [Attribution([(1, 13)], "direct", told, [], cue_spans=cue)])
+    assert kept.source_tokens == reyes  # no tagged source: the rules' own stays

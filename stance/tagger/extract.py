@@ -95,22 +95,22 @@ def combine(text: str, marked: list[Attribution], tagged: list[Attribution]) -> 
     extra = [a for a in tagged if not any(overlaps_taken(s, e) for s, e in a.content)]
     whole = set(without_fragments(text, sorted(taken + [s for a in extra for s in a.content])))
     extra = [a for a in extra if all(s in whole for s in a.content)]
-    _borrow_sources(kept, tagged)
+    _take_sources(kept, tagged)
     return sorted(kept + extra, key=lambda a: a.start)
 
 
-def _borrow_sources(kept: list[Attribution], tagged: list[Attribution]) -> None:
-    """A rules quote with no source takes the source (and, without a cue of its own, the cue) of
-    the tagged quote that shares most of its extent: the marks found the words, the tagger who
-    said them ('"…," the senator from Ohio, a Democrat, told the crowd')."""
+def _take_sources(kept: list[Attribution], tagged: list[Attribution]) -> None:
+    """A rules quote takes the source (and, without a cue of its own, the cue) of the tagged quote
+    that shares most of its extent: the marks found the words, the tagger who said them ('"…,"
+    the senator from Ohio, a Democrat, told the crowd'), and where both found a source, the
+    tagger's span is the annotators' more often (PolNeAR dev source exact F1 72.1 with the rules'
+    own, 75.9 with the tagger's). A rules quote no tagged quote with a source overlaps keeps its own."""
     spans = sorted(
         ((t.start, max(e for _, e in t.content), t) for t in tagged if t.source_tokens), key=lambda x: x[0]
     )
     starts = [s for s, _, _ in spans]
     reach = list(accumulate((e for _, e, _ in spans), max))
     for att in kept:
-        if att.source_tokens:
-            continue
         start, end = att.start, max(e for _, e in att.content)
         best: tuple[int, Attribution] | None = None
         j = bisect_left(starts, end) - 1
