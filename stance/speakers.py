@@ -371,8 +371,9 @@ class SpeakerResolver:
                 later.append((0 if word in RELATIVE else 2 if word in FIRST_PERSON else 1, i))
                 continue
             names[i], person = self._resolve_words(tokens, head)
-            described = person is None and names[i] == self._own_words(tokens, head)  # no name, no org
-            if described and self._anaphoric_role(tokens, head):
+            # a role noun that named no one and no organization: its own words came back
+            anaphoric = person is None and self._anaphoric_role(tokens, head)
+            if anaphoric and names[i] == self._own_words(tokens, head):
                 later.append((1, i))  # with the pronouns; its own words if no one fits
                 continue
             self._speaker_event(tokens, person)
@@ -513,7 +514,7 @@ class SpeakerResolver:
         return min(fits, key=rank)
 
     def _anaphoric_role(self, tokens: list[Token], head: Token) -> bool:
-        """'The Republican presidential nominee', 'the woman': 'the', modifiers, a role noun."""
+        """'The Republican presidential nominee', 'the Vermont senator': 'the', modifiers, a role noun."""
         return (
             tokens[0].lower_ == "the"
             and head.lower_ in _ANAPHORIC_ROLES
@@ -524,7 +525,7 @@ class SpeakerResolver:
 
     def _described_antecedent(self, tokens: list[Token], head: Token) -> Person | None:
         """The person a definite description stands for, found as a pronoun's is, among those its
-        gender and parties fit ('The Republican' is no Democrat)."""
+        gender, parties and role fit ('The Republican' is no Democrat, 'the governor' no mayor)."""
         words = {t.lower_ for t in tokens if t.i <= head.i}
         gender = next((g for g, gendered in _GENDERED_WORDS.items() if head.lower_ in gendered), None)
         parties = frozenset(_PARTIES[w] for w in words if w in _PARTIES)
